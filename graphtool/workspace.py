@@ -1,0 +1,381 @@
+"""The embedded workspace: one DuckDB file holding sources, raw records, the graph and its history.
+
+Why DuckDB (see docs/architecture.md): a single file, ACID transactions (a load killed at any
+point leaves the file as it was before that load), columnar storage and vectorised SQL that
+aggregate millions of declarations in seconds, and zero-copy exchange with Arrow, which the
+loaders produce. Node tables are generated from the model (one table per label), relationships
+share one table; every row carries its provenance (file, row, batch).
+
+Writing a staged batch is one transaction. Each accepted source row asserts one *primary* item
+(a declaration line, a list entry, an ownership edge). A row whose primary item was already
+asserted with the identical original record is a duplicate; with a different record it is a
+conflict and goes to quarantine, so nothing is silently overwritten. Other items a row mentions
+(the exporter of a declaration) are merged: missing properties are filled in, differing ones are
+kept as they were and recorded in ``conflicts``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from graphtool import __version__
+from graphtool.errors import GraphtoolError, WorkspaceError
+from graphtool.model import Model, load_model
+from loaders.staging import Staged
+
+SCHEMA_VERSION = "1"
+SQL_TYPES = {"string": "VARCHAR", "string[]": "VARCHAR[]", "date": "DATE", "float": "DOUBLE",
+             "int": "BIGINT", "bool": "BOOLEAN"}
+PROVENANCE_COLUMNS = "file_id BIGINT, row_no BIGINT, batch_id BIGINT"
+
+
+def node_table(label: str) -> str:
+    """Table name of a label; labels come from the model only, never from input."""
+    load_model().node(label)
+    return f"node_{label.lower()}"
+
+
+def q(name: str) -> str:
+    """Quote an identifier taken from the model (some property names, like ``full``, are SQL words)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _columns(props: dict[str, str]) -> str:
+    return ", ".join(f"{q(name)} {SQL_TYPES[typ]}" for name, typ in props.items())
+
+
+def ddl(model: Model) -> list[str]:
+    statements = [
+        "CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)",
+        """CREATE TABLE IF NOT EXISTS load_batches (batch_id BIGINT PRIMARY KEY, started_at TIMESTAMP,
+           finished_at TIMESTAMP, user_name VARCHAR, tool_version VARCHAR, files INTEGER, rows_read BIGINT,
+           loaded BIGINT, quarantined BIGINT, duplicates BIGINT, conflicts BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS source_files (file_id BIGINT PRIMARY KEY, batch_id BIGINT, name VARCHAR,
+           path VARCHAR, size BIGINT, sha256 VARCHAR, loader VARCHAR, mapping VARCHAR, encoding VARCHAR,
+           loaded_at TIMESTAMP, rows_read BIGINT, loaded BIGINT, quarantined BIGINT, duplicates BIGINT)""",
+        "CREATE TABLE IF NOT EXISTS raw_records (file_id BIGINT, row_no BIGINT, record JSON, record_hash VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS quarantine (file_id BIGINT, batch_id BIGINT, row_no BIGINT, reasons JSON)",
+        "CREATE TABLE IF NOT EXISTS primary_items (item_id VARCHAR, file_id BIGINT, row_no BIGINT)",
+        """CREATE TABLE IF NOT EXISTS mentions (item_id VARCHAR, file_id BIGINT, batch_id BIGINT,
+           first_row BIGINT, n_rows BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS conflicts (item_id VARCHAR, property VARCHAR, kept_value VARCHAR,
+           other_value VARCHAR, file_id BIGINT, row_no BIGINT, batch_id BIGINT)""",
+        f"""CREATE TABLE IF NOT EXISTS edges (id VARCHAR, type VARCHAR, src VARCHAR, dst VARCHAR,
+            {_columns(model.edge_properties())}, {PROVENANCE_COLUMNS})""",
+        """CREATE TABLE IF NOT EXISTS judgements (left_id VARCHAR, right_id VARCHAR, decision VARCHAR,
+           score DOUBLE, user_name VARCHAR, decided_at TIMESTAMP, reason VARCHAR)""",
+        """CREATE TABLE IF NOT EXISTS cases (case_id VARCHAR PRIMARY KEY, name VARCHAR, created_at TIMESTAMP,
+           created_by VARCHAR, data JSON)""",
+        """CREATE TABLE IF NOT EXISTS audit_log (seq BIGINT PRIMARY KEY, logged_at TIMESTAMP, user_name VARCHAR,
+           action VARCHAR, target VARCHAR, details JSON, prev_hash VARCHAR, hash VARCHAR)""",
+    ]
+    for label, kind in model.nodes.items():
+        statements.append(f"CREATE TABLE IF NOT EXISTS {node_table(label)} (id VARCHAR, "
+                          f"{_columns(kind.properties)}, {PROVENANCE_COLUMNS})")
+    for name, kind in model.tables.items():
+        statements.append(f"CREATE TABLE IF NOT EXISTS {name} ({_columns(kind.properties)}, {PROVENANCE_COLUMNS})")
+    return statements
+
+
+@dataclass
+class SourceInfo:
+    name: str
+    path: str
+    size: int
+    sha256: str
+    loader: str
+    mapping: str
+    encoding: str
+
+
+@dataclass
+class LoadReport:
+    """What one file's load did. ``rows_read == loaded + quarantined + duplicates`` always holds."""
+
+    file: str
+    loader: str
+    rows_read: int
+    loaded: int
+    quarantined: int
+    duplicates: int
+    conflicts: int = 0
+    already_loaded: bool = False
+    batch_id: int | None = None
+    file_id: int | None = None
+    encoding: str = ""
+    nodes: dict[str, int] = field(default_factory=dict)
+    edges: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Workspace:
+    """A workspace file. Open with ``Workspace.open(path)``; use as a context manager."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection, read_only: bool) -> None:
+        self.path = path
+        self.con = con
+        self.read_only = read_only
+        self.model = load_model()
+
+    @classmethod
+    def open(cls, path: str | Path, read_only: bool = False) -> Workspace:
+        path = Path(path)
+        if read_only and not path.exists():
+            raise WorkspaceError(f"workspace {path} does not exist; load data first (graphtool load ...)")
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        ws = cls(path, con, read_only)
+        if not read_only:
+            ws._create()
+        return ws
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _create(self) -> None:
+        with self.transaction():
+            for statement in ddl(self.model):
+                self.con.execute(statement)
+            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
+            self.con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
+        found = self.meta("schema_version")
+        if found != SCHEMA_VERSION:
+            raise WorkspaceError(f"workspace {self.path} has schema version {found}, this graphtool needs "
+                                 f"{SCHEMA_VERSION}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        self.con.execute("COMMIT")
+
+    def meta(self, key: str) -> str | None:
+        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    @property
+    def data_version(self) -> int:
+        """Grows with every committed change; caches key their results on it."""
+        return int(self.meta("data_version") or 0)
+
+    # ---------------------------------------------------------------- loading
+
+    def file_loaded(self, sha256: str) -> tuple[int, int, int] | None:
+        """(file_id, batch_id, rows_read) of an earlier load of identical bytes, if any."""
+        row = self.con.execute("SELECT file_id, batch_id, rows_read FROM source_files WHERE sha256 = ? "
+                               "ORDER BY file_id LIMIT 1", [sha256]).fetchone()
+        return tuple(row) if row else None
+
+    def ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
+        """Write one staged file in one transaction and account for every row."""
+        earlier = self.file_loaded(source.sha256)
+        if earlier:
+            return LoadReport(source.name, source.loader, staged.rows_read, 0, 0, staged.rows_read,
+                              already_loaded=True, batch_id=earlier[1], file_id=earlier[0],
+                              encoding=source.encoding)
+        try:
+            with self.transaction():
+                return self._ingest(staged, source)
+        except duckdb.Error as exc:
+            raise WorkspaceError(f"loading {source.path} failed and was rolled back: {exc}") from exc
+
+    def _ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
+        con = self.con
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM load_batches").fetchone()[0]
+        file_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM source_files").fetchone()[0]
+        started = dt.datetime.now()
+        ids = [file_id, batch_id]
+
+        con.register("s_raw", staged.raw)
+        con.execute("INSERT INTO raw_records SELECT ?, row_no, record, md5(record) FROM s_raw", [file_id])
+
+        # Settle each accepted row's primary item: first in file wins, repeats are duplicates
+        # (same original record) or conflicts (different record); items asserted by earlier
+        # files are checked the same way.
+        con.register("s_primary", staged.primaries)
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE t_primary AS
+            SELECT p.row_no, p.item_id, md5(r.record) AS h,
+                   row_number() OVER (PARTITION BY p.item_id ORDER BY p.row_no) AS k,
+                   first(p.row_no) OVER (PARTITION BY p.item_id ORDER BY p.row_no) AS first_row,
+                   first(md5(r.record)) OVER (PARTITION BY p.item_id ORDER BY p.row_no) AS first_h
+            FROM s_primary p JOIN s_raw r USING (row_no)""")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE t_earlier AS
+            SELECT t.row_no, e.file_id AS e_file, e.row_no AS e_row, rr.record_hash AS e_h, f.name AS e_name
+            FROM t_primary t
+            JOIN primary_items e ON e.item_id = t.item_id
+            JOIN raw_records rr ON rr.file_id = e.file_id AND rr.row_no = e.row_no
+            JOIN source_files f ON f.file_id = e.file_id""")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE t_settle AS
+            SELECT t.row_no, t.item_id,
+              CASE WHEN e.row_no IS NOT NULL AND e.e_h = t.h THEN 'duplicate'
+                   WHEN e.row_no IS NOT NULL THEN 'conflict_earlier'
+                   WHEN t.k > 1 AND t.h = t.first_h THEN 'duplicate'
+                   WHEN t.k > 1 THEN 'conflict_file'
+                   ELSE 'accepted' END AS outcome,
+              t.first_row, e.e_file, e.e_row, e.e_name
+            FROM t_primary t LEFT JOIN t_earlier e USING (row_no)""")
+        con.execute("CREATE OR REPLACE TEMP TABLE t_ok AS SELECT row_no FROM t_settle WHERE outcome = 'accepted'")
+        con.execute("""INSERT INTO primary_items SELECT item_id, ?, row_no FROM t_settle
+                       WHERE outcome = 'accepted'""", [file_id])
+
+        con.register("s_quarantine", staged.quarantine)
+        con.execute("INSERT INTO quarantine SELECT ?, ?, row_no, reasons FROM s_quarantine", ids)
+        con.execute("""
+            INSERT INTO quarantine
+            SELECT ?, ?, row_no, json_array(json_object(
+                'field', '(row)', 'value', item_id, 'rule', 'conflict',
+                'message', CASE outcome
+                  WHEN 'conflict_file' THEN 'same item as row ' || first_row || ' of this file, with different values'
+                  ELSE 'same item as row ' || e_row || ' of ' || e_name || ', already loaded, with different values'
+                END))
+            FROM t_settle WHERE outcome LIKE 'conflict%'""", ids)
+
+        report = LoadReport(source.name, source.loader, staged.rows_read, 0, 0, 0, batch_id=batch_id,
+                            file_id=file_id, encoding=source.encoding)
+        for label, table in staged.nodes.items():
+            report.nodes[label] = self._merge_nodes(label, table, file_id, batch_id)
+        report.edges = self._merge_edges(staged.edges, file_id, batch_id)
+        for name, table in staged.tables.items():
+            con.register("s_table", table)
+            columns = ", ".join(map(q, self.model.tables[name].properties))
+            con.execute(f"""INSERT INTO {name} SELECT {columns}, ?, row_no, ? FROM s_table
+                            WHERE row_no IN (SELECT row_no FROM t_ok)""", ids)
+
+        counts = dict(con.execute("SELECT outcome, count(*) FROM t_settle GROUP BY outcome").fetchall())
+        report.loaded = counts.get("accepted", 0)
+        report.duplicates = counts.get("duplicate", 0)
+        report.quarantined = staged.quarantine.num_rows + counts.get("conflict_file", 0) + counts.get(
+            "conflict_earlier", 0)
+        report.conflicts = con.execute("SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        if report.rows_read != report.loaded + report.quarantined + report.duplicates:
+            raise GraphtoolError(
+                f"{source.path}: row accounting failed ({report.rows_read} read != {report.loaded} loaded + "
+                f"{report.quarantined} quarantined + {report.duplicates} duplicates); nothing was loaded")
+
+        con.execute("INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [file_id, batch_id, source.name, source.path, source.size, source.sha256, source.loader,
+                     source.mapping, source.encoding, started, report.rows_read, report.loaded,
+                     report.quarantined, report.duplicates])
+        con.execute("INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+                    [batch_id, started, dt.datetime.now(), _user(), __version__, report.rows_read, report.loaded,
+                     report.quarantined, report.duplicates, report.conflicts])
+        con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
+        for name in ("s_raw", "s_primary", "s_quarantine", "s_nodes", "s_edges", "s_table"):
+            try:
+                con.unregister(name)
+            except duckdb.Error:
+                pass
+        return report
+
+    def _merge_nodes(self, label: str, table: pa.Table, file_id: int, batch_id: int) -> int:
+        """Insert new nodes, fill gaps in known ones, record differing values; returns new node count."""
+        con = self.con
+        props = [q(p) for p in self.model.node(label).properties]
+        target = node_table(label)
+        con.register("s_nodes", table)
+        con.execute("""CREATE OR REPLACE TEMP TABLE t_rows AS
+                       SELECT * FROM s_nodes WHERE row_no IN (SELECT row_no FROM t_ok)""")
+        unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchone()[0]
+        if unique:
+            con.execute("CREATE OR REPLACE TEMP TABLE t_nodes AS SELECT * FROM t_rows")
+        else:
+            firsts = ", ".join(f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_nodes AS
+                            SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
+            # values that differ inside this file for one id
+            for p in props:
+                con.execute(f"""
+                    INSERT INTO conflicts
+                    SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
+                    FROM t_rows r JOIN t_nodes n USING (id)
+                    WHERE r.{p} IS NOT NULL AND r.{p} IS DISTINCT FROM n.{p}
+                    GROUP BY r.id, n.{p}, r.{p}""", [p.strip('"'), file_id, batch_id])
+        # values that differ from what earlier files said
+        for p in props:
+            con.execute(f"""
+                INSERT INTO conflicts
+                SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
+                FROM t_nodes n JOIN {target} o USING (id)
+                WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
+                        [p.strip('"'), file_id, batch_id])
+        fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)  # noqa: RUF027
+        con.execute(f"UPDATE {target} SET {fills} FROM t_nodes n WHERE {target}.id = n.id")
+        columns = ", ".join(props)
+        new = con.execute(f"""INSERT INTO {target}
+                             SELECT id, {columns}, ?, row_no, ? FROM t_nodes
+                             WHERE id NOT IN (SELECT id FROM {target})""", [file_id, batch_id]).fetchone()[0]
+        # every mention that is not the row's own primary item is remembered with its rows
+        con.execute("""INSERT INTO mentions
+                       SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
+                       WHERE NOT EXISTS (SELECT 1 FROM t_settle s WHERE s.row_no = r.row_no AND s.item_id = r.id)
+                       GROUP BY r.id""", [file_id, batch_id])
+        return new
+
+    def _merge_edges(self, table: pa.Table, file_id: int, batch_id: int) -> dict[str, int]:
+        con = self.con
+        props = [q(p) for p in self.model.edge_properties()]
+        con.register("s_edges", table)
+        con.execute("""CREATE OR REPLACE TEMP TABLE t_erows AS
+                       SELECT * FROM s_edges WHERE row_no IN (SELECT row_no FROM t_ok)""")
+        if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchone()[0]:
+            con.execute("CREATE OR REPLACE TEMP TABLE t_edges AS SELECT * FROM t_erows")
+        else:
+            firsts = ", ".join(f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_edges AS
+                            SELECT id, any_value(type) AS type, any_value(src) AS src, any_value(dst) AS dst,
+                                   min(row_no) AS row_no, {firsts}
+                            FROM t_erows GROUP BY id""")
+        for p in props:
+            con.execute(f"""
+                INSERT INTO conflicts
+                SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
+                FROM t_edges n JOIN edges o USING (id)
+                WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
+                        [p.strip('"'), file_id, batch_id])
+        columns = ", ".join(props)
+        con.execute(f"""INSERT INTO edges SELECT id, type, src, dst, {columns}, ?, row_no, ? FROM t_edges
+                        WHERE id NOT IN (SELECT id FROM edges)""", [file_id, batch_id])
+        con.execute("""INSERT INTO mentions
+                       SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_erows r
+                       WHERE NOT EXISTS (SELECT 1 FROM t_settle s WHERE s.row_no = r.row_no AND s.item_id = r.id)
+                         AND r.id IN (SELECT id FROM edges WHERE file_id <> ?)
+                       GROUP BY r.id""", [file_id, batch_id, file_id])
+        return dict(con.execute("SELECT type, count(*) FROM t_erows GROUP BY type ORDER BY type").fetchall())
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def reasons(row: str) -> list[dict[str, Any]]:
+    return json.loads(row)

@@ -1,0 +1,86 @@
+"""Loaders: recognise a source file, stage it (parse, normalise, validate) and write it to a workspace.
+
+``load_file(workspace, path)`` is the one entry point. Structured formats (FollowTheMoney, BODS,
+US screening lists, OFAC SDN) are recognised by their structure; anything tabular is matched
+against the built-in mappings by its headers, or read with the mapping the user names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+from graphtool.errors import SourceError
+
+if TYPE_CHECKING:  # the workspace imports loaders.staging, so these are imported where used
+    from graphtool.workspace import LoadReport, Workspace
+    from loaders.mapping import Mapping
+    from loaders.staging import Staged
+
+STRUCTURED = ("loaders.ftm", "loaders.bods", "loaders.ofac_sdn", "loaders.us_lists")
+SNIFF_BYTES = 64 * 1024
+
+
+def structured_parsers() -> list[ModuleType]:
+    found = []
+    for name in STRUCTURED:
+        try:
+            found.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    return found
+
+
+def choose_mapping(headers: list[str], path: Path) -> Mapping:
+    """The built-in mapping whose required fields the headers all supply and that matches most fields."""
+    from loaders.mapping import builtin_mappings
+    from loaders.tabular import matched_fields
+
+    scored = []
+    for mapping in builtin_mappings().values():
+        hits, complete = matched_fields(mapping, headers)
+        if complete:
+            scored.append((hits, mapping.name, mapping))
+    if not scored:
+        raise SourceError(
+            f"{path}: no built-in layout fits these columns: {', '.join(headers)}. "
+            "Write a mapping (docs/mappings.md) and load with --mapping FILE.yml"
+        )
+    return max(scored, key=lambda s: (s[0], s[1]))[2]
+
+
+def stage_file(path: Path, data: bytes, mapping_path: Path | None = None) -> tuple[Staged, str, str, str]:
+    """Stage a file; returns the batch, loader name, mapping name and detected encoding."""
+    from loaders.mapping import read_mapping
+    from loaders.tabular import read_source, stage_table
+
+    if mapping_path is None:
+        head = data[:SNIFF_BYTES]
+        for parser in structured_parsers():
+            if parser.sniff(path, head):
+                return parser.parse(path), parser.NAME, "", "utf-8"
+    source = read_source(path, data)
+    mapping = read_mapping(mapping_path) if mapping_path else choose_mapping(source.headers, path)
+    return stage_table(source, mapping, path), "tabular", mapping.name, source.encoding
+
+
+def load_file(workspace: Workspace, path: str | Path, mapping: str | Path | None = None) -> LoadReport:
+    from graphtool.workspace import LoadReport, SourceInfo
+
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read {path}: {exc.strerror}") from exc
+    sha256 = hashlib.sha256(data).hexdigest()
+    earlier = workspace.file_loaded(sha256)
+    if earlier:
+        file_id, batch_id, rows = earlier
+        return LoadReport(path.name, "", rows, 0, 0, rows, already_loaded=True, batch_id=batch_id, file_id=file_id)
+    staged, loader, mapping_name, encoding = stage_file(path, data, Path(mapping) if mapping else None)
+    info = SourceInfo(path.name, str(path.resolve()), len(data), sha256, loader, mapping_name, encoding)
+    return workspace.ingest(staged, info)

@@ -1,0 +1,231 @@
+"""The staged batch: what a loader hands to the workspace, in memory, before anything is written.
+
+Every loader (tabular mappings and the JSON/XML parsers alike) produces one ``Staged`` batch
+per source file. The workspace then writes it in a single transaction, so a file is loaded
+completely or not at all. Row numbers are the source's own (1-based data rows for tables,
+line numbers for JSON lines, statement positions for JSON arrays).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyarrow as pa
+
+from graphtool.errors import ModelError
+from graphtool.ids import edge_id
+from graphtool.model import Model, load_model
+
+ARROW_TYPES = {
+    "string": pa.string(),
+    "string[]": pa.list_(pa.string()),
+    "date": pa.date32(),
+    "float": pa.float64(),
+    "int": pa.int64(),
+    "bool": pa.bool_(),
+}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a row was rejected: the field (as named in the source), the value, the rule and a sentence."""
+
+    field: str
+    value: str | None
+    rule: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "value": self.value, "rule": self.rule, "message": self.message}
+
+
+@dataclass
+class Staged:
+    """One source file, parsed and normalised, ready to be written.
+
+    ``raw``: row_no, record (JSON of the original values). ``primaries``: row_no, item_id — the
+    node or edge each accepted row is *about* (a declaration line, an ownership edge); it decides
+    duplicates and conflicts. ``nodes``: label -> table(id, row_no, <model properties>).
+    ``edges``: table(id, type, src, dst, row_no, <edge properties>). ``quarantine``: row_no,
+    reasons (JSON list). ``tables``: non-graph tables (trade statistics) with row_no.
+    """
+
+    rows_read: int
+    raw: pa.Table
+    primaries: pa.Table
+    nodes: dict[str, pa.Table]
+    edges: pa.Table
+    quarantine: pa.Table
+    tables: dict[str, pa.Table] = field(default_factory=dict)
+
+
+def node_schema(model: Model, label: str) -> pa.Schema:
+    kind = model.node(label)
+    fields = [pa.field("id", pa.string()), pa.field("row_no", pa.int64())]
+    fields += [pa.field(name, ARROW_TYPES[typ]) for name, typ in kind.properties.items()]
+    return pa.schema(fields)
+
+
+def edge_schema(model: Model) -> pa.Schema:
+    fields = [
+        pa.field("id", pa.string()),
+        pa.field("type", pa.string()),
+        pa.field("src", pa.string()),
+        pa.field("dst", pa.string()),
+        pa.field("row_no", pa.int64()),
+    ]
+    fields += [pa.field(name, ARROW_TYPES[typ]) for name, typ in model.edge_properties().items()]
+    return pa.schema(fields)
+
+
+def table_schema(model: Model, name: str) -> pa.Schema:
+    kind = model.tables[name]
+    fields = [pa.field("row_no", pa.int64())]
+    fields += [pa.field(n, ARROW_TYPES[t]) for n, t in kind.properties.items()]
+    return pa.schema(fields)
+
+
+RAW_SCHEMA = pa.schema([pa.field("row_no", pa.int64()), pa.field("record", pa.string())])
+PRIMARY_SCHEMA = pa.schema([pa.field("row_no", pa.int64()), pa.field("item_id", pa.string())])
+QUARANTINE_SCHEMA = pa.schema([pa.field("row_no", pa.int64()), pa.field("reasons", pa.string())])
+
+
+def raw_json(values: dict[str, Any]) -> str:
+    """The original values of a record as compact JSON, keys in source order, never ASCII-escaped."""
+    return json.dumps(values, ensure_ascii=False, default=str, separators=(",", ":"))
+
+
+def _check_value(owner: str, name: str, typ: str, value: Any) -> Any:
+    if value is None:
+        return None
+    expected = {
+        "string": str,
+        "string[]": list,
+        "date": dt.date,
+        "float": (int, float),
+        "int": int,
+        "bool": bool,
+    }[typ]
+    if not isinstance(value, expected) or (typ == "int" and isinstance(value, bool)):
+        raise ModelError(f"{owner}.{name} must be {typ}, got {type(value).__name__} {value!r}")
+    return value
+
+
+class RecordBuilder:
+    """Collects records one by one, for loaders whose sources are not plain tables (JSON, XML).
+
+    >>> b = RecordBuilder()
+    >>> row = b.row(1, {"name": "ACME"})
+    >>> row.node("Company", "Company:n:1", {"name": "ACME"}, primary=True)
+    'Company:n:1'
+    >>> b.build().rows_read
+    1
+    """
+
+    def __init__(self, model: Model | None = None) -> None:
+        self.model = model or load_model()
+        self._raw: list[tuple[int, str]] = []
+        self._primaries: list[tuple[int, str]] = []
+        self._nodes: dict[str, list[dict[str, Any]]] = {}
+        self._edges: list[dict[str, Any]] = []
+        self._quarantine: list[tuple[int, str]] = []
+        self._tables: dict[str, list[dict[str, Any]]] = {}
+        self._current: RowBuilder | None = None
+
+    def row(self, row_no: int, original: dict[str, Any]) -> RowBuilder:
+        """Start the next record; the previous one is complete once this is called."""
+        if self._current is not None:
+            self._current._publish()
+        self._raw.append((row_no, raw_json(original)))
+        self._current = RowBuilder(self, row_no)
+        return self._current
+
+    def build(self) -> Staged:
+        if self._current is not None:
+            self._current._publish()
+            self._current = None
+        model = self.model
+        nodes = {
+            label: pa.Table.from_pylist(rows, schema=node_schema(model, label)) for label, rows in self._nodes.items()
+        }
+        tables = {
+            name: pa.Table.from_pylist(rows, schema=table_schema(model, name)) for name, rows in self._tables.items()
+        }
+        return Staged(
+            rows_read=len(self._raw),
+            raw=pa.Table.from_arrays([pa.array([r[0] for r in self._raw], pa.int64()),
+                                      pa.array([r[1] for r in self._raw], pa.string())], schema=RAW_SCHEMA),
+            primaries=pa.Table.from_pylist(
+                [{"row_no": r, "item_id": i} for r, i in self._primaries], schema=PRIMARY_SCHEMA
+            ),
+            nodes=nodes,
+            edges=pa.Table.from_pylist(self._edges, schema=edge_schema(model)),
+            quarantine=pa.Table.from_pylist(
+                [{"row_no": r, "reasons": s} for r, s in self._quarantine], schema=QUARANTINE_SCHEMA
+            ),
+            tables=tables,
+        )
+
+
+class RowBuilder:
+    """The items one source record asserts. A row with any rejection is quarantined as a whole."""
+
+    def __init__(self, parent: RecordBuilder, row_no: int) -> None:
+        self._parent = parent
+        self.row_no = row_no
+        self._nodes: list[tuple[str, dict[str, Any]]] = []
+        self._edges: list[dict[str, Any]] = []
+        self._tables: list[tuple[str, dict[str, Any]]] = []
+        self._primary: str | None = None
+        self._reasons: list[Reason] = []
+
+    def node(self, label: str, node_id: str, props: dict[str, Any], primary: bool = False) -> str:
+        kind = self._parent.model.node(label)
+        for name, value in props.items():
+            if name not in kind.properties:
+                raise ModelError(f"{label} has no property {name!r}")
+            _check_value(label, name, kind.properties[name], value)
+        self._nodes.append((label, {"id": node_id, "row_no": self.row_no, **props}))
+        if primary:
+            self._primary = node_id
+        return node_id
+
+    def edge(
+        self, rel_type: str, src: str, dst: str, props: dict[str, Any] | None = None,
+        qualifier: str = "", primary: bool = False,
+    ) -> str:
+        kind = self._parent.model.relationship(rel_type)
+        props = props or {}
+        for name, value in props.items():
+            if name not in kind.properties:
+                raise ModelError(f"{rel_type} has no property {name!r}")
+            _check_value(rel_type, name, kind.properties[name], value)
+        eid = edge_id(rel_type, src, dst, qualifier)
+        self._edges.append({"id": eid, "type": rel_type, "src": src, "dst": dst, "row_no": self.row_no, **props})
+        if primary:
+            self._primary = eid
+        return eid
+
+    def table_row(self, table: str, values: dict[str, Any], primary_key: str) -> None:
+        self._tables.append((table, {"row_no": self.row_no, **values}))
+        self._primary = f"{table}:{primary_key}"
+
+    def reject(self, field_name: str, value: Any, rule: str, message: str) -> None:
+        self._reasons.append(Reason(field_name, None if value is None else str(value), rule, message))
+
+    def _publish(self) -> None:
+        """Hand this row's items to the parent; a row with any rejection goes to quarantine whole."""
+        p = self._parent
+        if self._reasons:
+            p._quarantine.append((self.row_no, json.dumps([r.as_dict() for r in self._reasons], ensure_ascii=False)))
+            return
+        for label, row in self._nodes:
+            p._nodes.setdefault(label, []).append(row)
+        p._edges.extend(self._edges)
+        for table, row in self._tables:
+            p._tables.setdefault(table, []).append(row)
+        if self._primary:
+            p._primaries.append((self.row_no, self._primary))

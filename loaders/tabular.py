@@ -1,0 +1,405 @@
+"""Tabular sources (CSV, TSV, XLSX) read through a declarative mapping into a staged batch.
+
+Reading: the encoding is detected (UTF-8 with or without BOM, else GB18030, a superset of GBK,
+so a Chinese name is never garbled); cells are kept as text, empty cells as null. Staging: every
+field is normalised column-wise, rows with any problem go to quarantine with every reason, and
+the entities and relationships of the remaining rows become Arrow tables for the workspace.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from graphtool.errors import MappingError, SourceError
+from graphtool.ids import key_hash
+from graphtool.model import Model, load_model
+from loaders import fields as F
+from loaders.derive import DERIVATIONS
+from loaders.mapping import Entity, Mapping
+from loaders.staging import (
+    PRIMARY_SCHEMA,
+    QUARANTINE_SCHEMA,
+    RAW_SCHEMA,
+    Reason,
+    Staged,
+    edge_schema,
+    node_schema,
+    table_schema,
+)
+
+ENCODINGS = ("utf-8", "gb18030")
+
+
+@dataclass
+class SourceTable:
+    """A source file as text cells: ``table`` has one string column per header, in file order.
+
+    ``bad_rows`` are records that could not be split into the header's columns (row number,
+    reason); they still count as read and go to quarantine.
+    """
+
+    table: pa.Table
+    encoding: str
+    headers: list[str]
+    bad_rows: list[tuple[int, dict[str, str], str]]
+
+    @property
+    def rows_read(self) -> int:
+        return self.table.num_rows + len(self.bad_rows)
+
+
+def header_key(header: str) -> str:
+    """Headers compare after NFKC (full-width brackets), case folding and removing whitespace."""
+    return "".join(unicodedata.normalize("NFKC", header).casefold().split())
+
+
+def decode(data: bytes, path: Path) -> tuple[str, str]:
+    """Text and encoding name; UTF-8 first (strict), then GB18030 (covers GBK and GB2312)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError as exc:
+            last = exc
+    raise SourceError(
+        f"{path}: not UTF-8 or GB18030/GBK text (byte {last.start}); save it as UTF-8 and load again"
+    )
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
+    return max(counts, key=lambda d: counts[d])
+
+
+def read_csv_text(text: str, path: Path, encoding: str) -> SourceTable:
+    first_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    headers = next(csv.reader([first_line], delimiter=delimiter))
+    headers = [h.strip() for h in headers]
+    if len(set(headers)) != len(headers):
+        dupes = sorted({h for h in headers if headers.count(h) > 1})
+        raise SourceError(f"{path}: repeated column headers {dupes}")
+    names = [f"c{i}" for i in range(len(headers))]
+    invalid: list[int] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(row.actual_columns)
+        return "skip"
+
+    data = text.encode("utf-8")
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                             strings_can_be_null=True, null_values=[""],
+                                             quoted_strings_can_be_null=True),
+    )
+    if not invalid:
+        return SourceTable(table.rename_columns(headers), encoding, headers, [])
+    return _read_csv_slow(text, headers, delimiter, encoding)
+
+
+def _read_csv_slow(text: str, headers: list[str], delimiter: str, encoding: str) -> SourceTable:
+    """Record-by-record reading, used only when some rows do not fit the header, so that every
+    row keeps its true number and the misfits are reported instead of shifting the rest."""
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    next(reader)
+    columns: list[list[str | None]] = [[] for _ in headers]
+    row_numbers: list[int] = []
+    bad: list[tuple[int, dict[str, str], str]] = []
+    for row_no, record in enumerate(reader, start=1):
+        if not record:
+            bad.append((row_no, {}, "empty line"))
+            continue
+        if len(record) != len(headers):
+            original = {f"column {i + 1}": v for i, v in enumerate(record)}
+            bad.append((row_no, original, f"row has {len(record)} fields, the header has {len(headers)}"))
+            continue
+        row_numbers.append(row_no)
+        for column, value in zip(columns, record, strict=True):
+            column.append(value if value != "" else None)
+    table = pa.table({h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)})
+    table = table.append_column("__row_no", pa.array(row_numbers, pa.int64()))
+    return SourceTable(table, encoding, headers, bad)
+
+
+def read_xlsx(path: Path) -> SourceTable:
+    import pandas as pd
+
+    frame = pd.read_excel(path, dtype=str, keep_default_na=False)
+    frame = frame.replace({"": None})
+    headers = [str(c).strip() for c in frame.columns]
+    table = pa.table({h: pa.array(frame[c].tolist(), pa.string()) for h, c in zip(headers, frame.columns,
+                                                                                   strict=True)})
+    return SourceTable(table, "xlsx", headers, [])
+
+
+def read_source(path: Path, data: bytes) -> SourceTable:
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    text, encoding = decode(data, path)
+    return read_csv_text(text, path, encoding)
+
+
+def resolve_columns(mapping: Mapping, headers: list[str], path: Path) -> dict[str, str]:
+    """Field -> source header. A missing required field fails the whole file, naming what was found."""
+    by_key = {header_key(h): h for h in headers}
+    found: dict[str, str] = {}
+    for f in mapping.fields.values():
+        for alias in f.headers:
+            if header_key(alias) in by_key:
+                found[f.name] = by_key[header_key(alias)]
+                break
+    missing = [f for f in mapping.fields.values() if f.required and f.name not in found]
+    if missing:
+        wanted = "; ".join(f"{f.name} (one of: {', '.join(f.headers)})" for f in missing)
+        raise MappingError(
+            f"{path}: mapping {mapping.name}: missing required columns: {wanted}. "
+            f"Columns found: {', '.join(headers)}"
+        )
+    return found
+
+
+def matched_fields(mapping: Mapping, headers: list[str]) -> tuple[int, bool]:
+    """How many of the mapping's fields the headers supply, and whether all required ones are there."""
+    keys = {header_key(h) for h in headers}
+    hits = {f.name for f in mapping.fields.values() if any(header_key(a) in keys for a in f.headers)}
+    required = all(f.name in hits for f in mapping.fields.values() if f.required)
+    return len(hits), required
+
+
+def raw_records(table: pa.Table, source: SourceTable, row_no: pa.Array) -> pa.Table:
+    """Each row's original cells as a JSON object keyed by header (built column-wise in DuckDB)."""
+    cells = table.select(source.headers).rename_columns([f"c{i}" for i in range(len(source.headers))])
+    cells = cells.append_column("row_no", row_no)
+    # headers are untrusted text: they go in as parameters, never into the SQL string
+    members = ", ".join(f"${i + 1}, c{i}" for i in range(len(source.headers)))
+    con = duckdb.connect()
+    con.register("cells", cells)
+    records = con.execute(f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells",
+                          source.headers).to_arrow_table()
+    con.close()
+    if source.bad_rows:
+        extra = pa.table({"row_no": pa.array([r for r, _, _ in source.bad_rows], pa.int64()),
+                          "record": pa.array([json.dumps(o, ensure_ascii=False) for _, o, _ in source.bad_rows])})
+        records = pa.concat_tables([records.cast(RAW_SCHEMA), extra.cast(RAW_SCHEMA)])
+    return records.cast(RAW_SCHEMA)
+
+
+class _Rows:
+    """Per-row reasons for rejection, gathered column by column."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.reasons: dict[int, list[Reason]] = {}
+
+    def add_errors(self, errors: pa.Array, header: str, source: pa.Array | None, rule: str) -> None:
+        bad = pc.indices_nonzero(pc.is_valid(errors)).to_pylist()
+        if not bad:
+            return
+        messages = errors.take(pa.array(bad)).to_pylist()
+        values = source.take(pa.array(bad)).to_pylist() if source is not None else [None] * len(bad)
+        for i, message, value in zip(bad, messages, values, strict=True):
+            self.reasons.setdefault(i, []).append(Reason(header, value, rule, message))
+
+    def add(self, i: int, reason: Reason) -> None:
+        self.reasons.setdefault(i, []).append(reason)
+
+    def good_mask(self) -> pa.Array:
+        mask = [True] * self.n
+        for i in self.reasons:
+            mask[i] = False
+        return pa.array(mask, pa.bool_())
+
+
+def _literal_column(value: str, n: int) -> pa.Array:
+    return pa.array([value] * n, pa.string()) if n else pa.array([], pa.string())
+
+
+class _Resolver:
+    """Looks up field references (``field``, ``field.accessor``, ``=literal``) as Arrow columns."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.columns: dict[str, F.Column] = {}
+
+    def get(self, ref: str) -> pa.Array:
+        if ref.startswith("="):
+            return pa.repeat(pa.scalar(ref[1:]), self.n) if self.n else pa.array([], pa.string())
+        base, _, accessor = ref.partition(".")
+        column = self.columns.get(base)
+        if column is None:  # an optional field whose column is absent from this file
+            return pa.nulls(self.n, pa.string())
+        return column.accessors[accessor] if accessor else column.values
+
+
+def _entity_ids(entity: Entity, resolve: _Resolver, n: int) -> pa.Array:
+    """The first id rule whose fields are all present gives the row's id; otherwise null."""
+    ids = pa.nulls(n, pa.string())
+    for rule in entity.ids:
+        parts = [pc.cast(resolve.get(ref), pa.string()) for ref in rule.fields]
+        present = pc.is_valid(parts[0])
+        for p in parts[1:]:
+            present = pc.and_(present, pc.is_valid(p))
+        joined = pc.binary_join_element_wise(*parts, "\x1f") if len(parts) > 1 else parts[0]
+        if rule.hashed:
+            encoded = pc.dictionary_encode(joined)
+            hashed = [key_hash(k.split("\x1f")) if k is not None else None for k in encoded.dictionary.to_pylist()]
+            key = pa.array(hashed, pa.string()).take(encoded.indices)
+        else:
+            key = pc.replace_substring(joined, "\x1f", ":")
+        candidate = pc.binary_join_element_wise(pa.scalar(f"{entity.label}:{rule.scheme}"), key, ":")
+        candidate = pc.if_else(present, candidate, pa.scalar(None, pa.string()))
+        ids = pc.coalesce(ids, candidate)
+    if entity.when:
+        for field_name, allowed in entity.when:
+            ok = pc.is_in(resolve.get(field_name), value_set=pa.array(list(allowed), pa.string()))
+            ids = pc.if_else(pc.fill_null(ok, False), ids, pa.scalar(None, pa.string()))
+    return ids
+
+
+def _typed(values: pa.Array, target: pa.DataType, n: int) -> pa.Array:
+    if values.type == target:
+        return values
+    if pa.types.is_null(values.type) or values.null_count == n:
+        return pa.nulls(n, target)
+    return pc.cast(values, target)
+
+
+def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model | None = None) -> Staged:
+    """Normalise, validate and turn a source table into a staged batch (nothing is written here)."""
+    model = model or load_model()
+    columns = resolve_columns(mapping, source.headers, path)
+    table = source.table
+    n = table.num_rows
+    if "__row_no" in table.column_names:
+        row_no = table.column("__row_no").combine_chunks()
+    else:
+        row_no = pa.array(range(1, n + 1), pa.int64())
+    rows = _Rows(n)
+    resolve = _Resolver(n)
+
+    for name, header in columns.items():
+        f = mapping.fields[name]
+        raw = pc.utf8_trim_whitespace(table.column(header).combine_chunks())
+        raw = pc.if_else(pc.equal(raw, ""), pa.scalar(None, pa.string()), raw)
+        column = F.normalise(f, raw)
+        resolve.columns[name] = column
+        rows.add_errors(column.errors, header, raw, f.type)
+        if f.required:
+            missing = pc.if_else(pc.is_null(raw), pa.scalar("required value is missing"),
+                                 pa.scalar(None, pa.string()))
+            rows.add_errors(missing, header, raw, "required")
+
+    for name, d in mapping.derived.items():
+        values, errors = DERIVATIONS[d.function](*[resolve.get(a) for a in d.args])
+        resolve.columns[name] = F.Column(values, errors if errors is not None else pa.nulls(n, pa.string()))
+        if errors is not None:
+            rows.add_errors(errors, name, None, d.function)
+
+    entity_ids = {name: _entity_ids(e, resolve, n) for name, e in mapping.entities.items()}
+    for name, e in mapping.entities.items():
+        if e.primary:
+            missing = pc.indices_nonzero(pc.is_null(entity_ids[name])).to_pylist()
+            need = " or ".join("+".join(r.fields) for r in e.ids)
+            for i in missing:
+                rows.add(i, Reason(name, None, "id", f"cannot identify the {e.label}: needs {need}"))
+
+    nodes: dict[str, list[pa.Table]] = {}
+    for name, e in mapping.entities.items():
+        schema = node_schema(model, e.label)
+        cols = {"id": entity_ids[name], "row_no": row_no}
+        for prop in schema.names[2:]:
+            ref = e.properties.get(prop)
+            values = resolve.get(ref) if ref else pa.nulls(n, schema.field(prop).type)
+            cols[prop] = _typed(values, schema.field(prop).type, n)
+        nodes.setdefault(e.label, []).append(pa.table(cols, schema=schema))
+
+    edge_tables = []
+    eschema = edge_schema(model)
+    primary_edges = pa.nulls(n, pa.string())
+    for rel in mapping.relationships:
+        src, dst = entity_ids[rel.source], entity_ids[rel.target]
+        ids = pc.binary_join_element_wise(pa.scalar(f"{rel.type}:"), src, ">", dst, "")
+        if rel.qualifier:
+            qual = pc.binary_join_element_wise(
+                *[pc.fill_null(pc.cast(resolve.get(q), pa.string()), "") for q in rel.qualifier], "|")
+            ids = pc.binary_join_element_wise(ids, qual, "#")
+        if rel.primary:
+            primary_edges = pc.coalesce(primary_edges, ids)
+        cols = {"id": ids, "type": pa.repeat(pa.scalar(rel.type), n), "src": src, "dst": dst, "row_no": row_no}
+        for prop in eschema.names[5:]:
+            ref = rel.properties.get(prop)
+            values = resolve.get(ref) if ref else pa.nulls(n, eschema.field(prop).type)
+            cols[prop] = _typed(values, eschema.field(prop).type, n)
+        edge_tables.append(pa.table(cols, schema=eschema))
+
+    tables: dict[str, pa.Table] = {}
+    primary_tables = pa.nulls(n, pa.string())
+    for fill in mapping.tables:
+        schema = table_schema(model, fill.table)
+        cols = {"row_no": row_no}
+        for prop in schema.names[1:]:
+            ref = fill.properties.get(prop)
+            values = resolve.get(ref) if ref else pa.nulls(n, schema.field(prop).type)
+            cols[prop] = _typed(values, schema.field(prop).type, n)
+        tables[fill.table] = pa.table(cols, schema=schema)
+        key = pc.binary_join_element_wise(*[pc.cast(resolve.get(k), pa.string()) for k in fill.key], "|")
+        primary_tables = pc.coalesce(primary_tables, pc.binary_join_element_wise(f"{fill.table}:", key, ""))
+
+    primary_entity = next((name for name, e in mapping.entities.items() if e.primary), None)
+    if primary_entity:
+        primary = entity_ids[primary_entity]
+        need = " or ".join("+".join(r.fields) for r in mapping.entities[primary_entity].ids)
+        why = f"cannot identify the {mapping.entities[primary_entity].label}: needs {need}"
+    else:
+        primary = pc.coalesce(primary_edges, primary_tables)
+        why = "the row does not give both ends of its relationship (or the table key)"
+    for i in pc.indices_nonzero(pc.is_null(primary)).to_pylist():
+        if i not in rows.reasons:
+            rows.add(i, Reason("(row)", None, "id", why))
+
+    good_rows = row_no.filter(rows.good_mask())
+
+    def accepted(t: pa.Table, id_column: str | None = "id") -> pa.Table:
+        mask = pc.is_in(t.column("row_no"), value_set=good_rows)
+        if id_column:
+            mask = pc.and_(mask, pc.is_valid(t.column(id_column)))
+        return t.filter(mask)
+
+    primaries = accepted(pa.table({"row_no": row_no, "item_id": primary}, schema=PRIMARY_SCHEMA), "item_id")
+    nodes_out = {label: accepted(pa.concat_tables(parts)) for label, parts in nodes.items()}
+    edges_out = accepted(pa.concat_tables(edge_tables)) if edge_tables else eschema.empty_table()
+    tables = {name: accepted(t, None) for name, t in tables.items()}
+
+    quarantine_rows = [
+        (row_no[i].as_py(), reasons) for i, reasons in sorted(rows.reasons.items())
+    ] + [(r, [Reason("(row)", None, "structure", why)]) for r, _, why in source.bad_rows]
+    quarantine = pa.table(
+        {"row_no": pa.array([r for r, _ in quarantine_rows], pa.int64()),
+         "reasons": pa.array([json.dumps([x.as_dict() for x in rs], ensure_ascii=False)
+                              for _, rs in quarantine_rows], pa.string())},
+        schema=QUARANTINE_SCHEMA,
+    )
+    return Staged(
+        rows_read=source.rows_read,
+        raw=raw_records(table, source, row_no),
+        primaries=primaries,
+        nodes=nodes_out,
+        edges=edges_out,
+        quarantine=quarantine,
+        tables=tables,
+    )
