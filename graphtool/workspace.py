@@ -174,8 +174,8 @@ class Workspace:
         self.con.execute("COMMIT")
 
     def meta(self, key: str) -> str | None:
-        row = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
-        return row[0] if row else None
+        rows = self.con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+        return rows[0][0] if rows else None
 
     @property
     def data_version(self) -> int:
@@ -186,9 +186,9 @@ class Workspace:
 
     def file_loaded(self, sha256: str) -> tuple[int, int, int] | None:
         """(file_id, batch_id, rows_read) of an earlier load of identical bytes, if any."""
-        row = self.con.execute("SELECT file_id, batch_id, rows_read FROM source_files WHERE sha256 = ? "
-                               "ORDER BY file_id LIMIT 1", [sha256]).fetchone()
-        return tuple(row) if row else None
+        rows = self.con.execute("SELECT file_id, batch_id, rows_read FROM source_files WHERE sha256 = ? "
+                                "ORDER BY file_id LIMIT 1", [sha256]).fetchall()
+        return tuple(rows[0]) if rows else None
 
     def ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
         """Write one staged file in one transaction and account for every row."""
@@ -205,8 +205,8 @@ class Workspace:
 
     def _ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
         con = self.con
-        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM load_batches").fetchone()[0]
-        file_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM source_files").fetchone()[0]
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM load_batches").fetchall()[0][0]
+        file_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM source_files").fetchall()[0][0]
         started = dt.datetime.now()
         ids = [file_id, batch_id]
 
@@ -273,7 +273,7 @@ class Workspace:
         report.duplicates = counts.get("duplicate", 0)
         report.quarantined = staged.quarantine.num_rows + counts.get("conflict_file", 0) + counts.get(
             "conflict_earlier", 0)
-        report.conflicts = con.execute("SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]).fetchone()[0]
+        report.conflicts = con.execute("SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
         if report.rows_read != report.loaded + report.quarantined + report.duplicates:
             raise GraphtoolError(
                 f"{source.path}: row accounting failed ({report.rows_read} read != {report.loaded} loaded + "
@@ -302,7 +302,7 @@ class Workspace:
         con.register("s_nodes", table)
         con.execute("""CREATE OR REPLACE TEMP TABLE t_rows AS
                        SELECT * FROM s_nodes WHERE row_no IN (SELECT row_no FROM t_ok)""")
-        unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchone()[0]
+        unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]
         if unique:
             con.execute("CREATE OR REPLACE TEMP TABLE t_nodes AS SELECT * FROM t_rows")
         else:
@@ -330,7 +330,7 @@ class Workspace:
         columns = ", ".join(props)
         new = con.execute(f"""INSERT INTO {target}
                              SELECT id, {columns}, ?, row_no, ? FROM t_nodes
-                             WHERE id NOT IN (SELECT id FROM {target})""", [file_id, batch_id]).fetchone()[0]
+                             WHERE id NOT IN (SELECT id FROM {target})""", [file_id, batch_id]).fetchall()[0][0]
         # every mention that is not the row's own primary item is remembered with its rows
         con.execute("""INSERT INTO mentions
                        SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
@@ -344,7 +344,7 @@ class Workspace:
         con.register("s_edges", table)
         con.execute("""CREATE OR REPLACE TEMP TABLE t_erows AS
                        SELECT * FROM s_edges WHERE row_no IN (SELECT row_no FROM t_ok)""")
-        if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchone()[0]:
+        if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP TABLE t_edges AS SELECT * FROM t_erows")
         else:
             firsts = ", ".join(f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphtool.controls import ControlRules
+from graphtool.controls import control_rules
 from graphtool.normalise import fx, numbers
 
 # A derivation takes its argument columns and returns (values, errors-or-None).
@@ -80,7 +80,7 @@ def to_kg(weight: pa.Array, unit: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 def control_rule(hs_code: pa.Array, on: pa.Array, destination: pa.Array) -> tuple[pa.Array, None]:
     """Id of the control rule in force for the code on the date for the destination, else null."""
-    rules = ControlRules.load()
+    rules = control_rules()
     codes_enc = pc.dictionary_encode(hs_code)
     candidate = [bool(c and rules.rules_for_code(c)) for c in codes_enc.dictionary.to_pylist()]
     has_candidate = pc.fill_null(pa.array(candidate, pa.bool_()).take(codes_enc.indices), False)
@@ -99,9 +99,9 @@ def control_rule(hs_code: pa.Array, on: pa.Array, destination: pa.Array) -> tupl
 
 def control_item(rule_id: pa.Array) -> tuple[pa.Array, None]:
     """The controlled item (short English name) of a rule id."""
-    rules = ControlRules.load()
+    by_id = {rule.id: rule for rule in control_rules().rules}
     encoded = pc.dictionary_encode(rule_id)
-    items = [rules.rule(r).item if r else None for r in encoded.dictionary.to_pylist()]
+    items = [by_id[r].items_en if r else None for r in encoded.dictionary.to_pylist()]
     return pa.array(items, pa.string()).take(encoded.indices), None
 
 

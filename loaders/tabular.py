@@ -189,8 +189,8 @@ def raw_records(table: pa.Table, source: SourceTable, row_no: pa.Array) -> pa.Ta
     members = ", ".join(f"${i + 1}, c{i}" for i in range(len(source.headers)))
     con = duckdb.connect()
     con.register("cells", cells)
-    records = con.execute(f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells",
-                          source.headers).to_arrow_table()
+    records = con.sql(f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells",
+                      params=source.headers).to_arrow_table()
     con.close()
     if source.bad_rows:
         extra = pa.table({"row_no": pa.array([r for r, _, _ in source.bad_rows], pa.int64()),
