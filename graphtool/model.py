@@ -21,6 +21,15 @@ PROPERTY_TYPES = {"string", "string[]", "date", "float", "int", "bool"}
 PROVENANCE = ("file_id", "row_no", "batch_id")
 
 
+DERIVED_SUFFIXES = ("_norm", "_valid")
+
+
+def is_derived(prop: str) -> bool:
+    """``name_norm`` and ``uscc_valid`` are computed from ``name`` and ``uscc``: a disagreement
+    between sources shows on the source property, so derived ones are not compared again."""
+    return prop.endswith(DERIVED_SUFFIXES)
+
+
 @dataclass(frozen=True)
 class NodeKind:
     label: str

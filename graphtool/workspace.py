@@ -30,7 +30,7 @@ import pyarrow as pa
 
 from graphtool import __version__
 from graphtool.errors import GraphtoolError, WorkspaceError
-from graphtool.model import Model, load_model
+from graphtool.model import Model, is_derived, load_model
 from loaders.staging import Staged
 
 SCHEMA_VERSION = "1"
@@ -298,6 +298,7 @@ class Workspace:
         """Insert new nodes, fill gaps in known ones, record differing values; returns new node count."""
         con = self.con
         props = [q(p) for p in self.model.node(label).properties]
+        compared = [q(p) for p in self.model.node(label).properties if not is_derived(p)]
         target = node_table(label)
         con.register("s_nodes", table)
         con.execute("""CREATE OR REPLACE TEMP TABLE t_rows AS
@@ -310,7 +311,7 @@ class Workspace:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_nodes AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
             # values that differ inside this file for one id
-            for p in props:
+            for p in compared:
                 con.execute(f"""
                     INSERT INTO conflicts
                     SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
@@ -318,7 +319,7 @@ class Workspace:
                     WHERE r.{p} IS NOT NULL AND r.{p} IS DISTINCT FROM n.{p}
                     GROUP BY r.id, n.{p}, r.{p}""", [p.strip('"'), file_id, batch_id])
         # values that differ from what earlier files said
-        for p in props:
+        for p in compared:
             con.execute(f"""
                 INSERT INTO conflicts
                 SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
