@@ -36,10 +36,22 @@ try:
         with st.expander("Loaded files"):
             st.dataframe(pd.DataFrame(info["files"]), hide_index=True, use_container_width=True)
         with st.expander("Nodes and relationships"):
-            st.dataframe(pd.DataFrame({"count": {**info["nodes"], **info["edges"]}}), use_container_width=True)
+            st.dataframe(
+                pd.DataFrame({"count": {**info["nodes"], **info["edges"]}}), use_container_width=True
+            )
         with st.expander("Quarantine (rejected rows and reasons)"):
-            flat = [{"file": q["file"], "row": q["row"], "field": r["field"], "value": r["value"],
-                     "reason": r["message"], "rule": r["rule"]} for q in quarantine(ws, limit=500) for r in q["reasons"]]
+            flat = [
+                {
+                    "file": q["file"],
+                    "row": q["row"],
+                    "field": r["field"],
+                    "value": r["value"],
+                    "reason": r["message"],
+                    "rule": r["rule"],
+                }
+                for q in quarantine(ws, limit=500)
+                for r in q["reasons"]
+            ]
             st.dataframe(pd.DataFrame(flat), hide_index=True, use_container_width=True)
 except GraphtoolError as exc:
     st.error(str(exc))

@@ -41,9 +41,14 @@ def friendly_errors(fn: Callable) -> Callable:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--workspace", "-w", type=click.Path(dir_okay=False, path_type=Path),
-              default=lambda: os.environ.get("GRAPHTOOL_WORKSPACE", DEFAULT_WORKSPACE), show_default=DEFAULT_WORKSPACE,
-              help="Workspace file (env GRAPHTOOL_WORKSPACE).")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: os.environ.get("GRAPHTOOL_WORKSPACE", DEFAULT_WORKSPACE),
+    show_default=DEFAULT_WORKSPACE,
+    help="Workspace file (env GRAPHTOOL_WORKSPACE).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @click.version_option(__version__)
 @click.pass_context
@@ -52,7 +57,7 @@ def cli(ctx: click.Context, workspace: Path, as_json: bool) -> None:
     ctx.obj = {"workspace": workspace, "json": as_json}
 
 
-def _open(ctx: click.Context, read_only: bool = False):  # noqa: ANN202 - returns Workspace
+def _open(ctx: click.Context, read_only: bool = False):
     from graphtool.workspace import Workspace
 
     return Workspace.open(ctx.obj["workspace"], read_only=read_only)
@@ -62,12 +67,16 @@ def _load_text(reports: list[dict]) -> str:
     lines = []
     for r in reports:
         if r["already_loaded"]:
-            lines.append(f"{r['file']}: already loaded (batch {r['batch_id']}); {r['rows_read']} rows unchanged")
+            lines.append(
+                f"{r['file']}: already loaded (batch {r['batch_id']}); {r['rows_read']} rows unchanged"
+            )
             continue
-        lines.append(f"{r['file']} [{r['loader']}{', ' + r['encoding'] if r['encoding'] else ''}]: "
-                     f"rows read {r['rows_read']} = loaded {r['loaded']} + quarantined {r['quarantined']} "
-                     f"+ duplicates {r['duplicates']}" + (f"; {r['conflicts']} conflicting values flagged"
-                                                           if r["conflicts"] else ""))
+        lines.append(
+            f"{r['file']} [{r['loader']}{', ' + r['encoding'] if r['encoding'] else ''}]: "
+            f"rows read {r['rows_read']} = loaded {r['loaded']} + quarantined {r['quarantined']} "
+            f"+ duplicates {r['duplicates']}"
+            + (f"; {r['conflicts']} conflicting values flagged" if r["conflicts"] else "")
+        )
         if r["nodes"]:
             lines.append("  new nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(r["nodes"].items())))
         if r["edges"]:
@@ -78,9 +87,15 @@ def _load_text(reports: list[dict]) -> str:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--mapping", "-m", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Mapping file (YAML) for a layout the built-in loaders do not know.")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--mapping",
+    "-m",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Mapping file (YAML) for a layout the built-in loaders do not know.",
+)
 @click.pass_context
 @friendly_errors
 def load(ctx: click.Context, files: tuple[Path, ...], mapping: Path | None) -> None:
@@ -99,12 +114,16 @@ def load(ctx: click.Context, files: tuple[Path, ...], mapping: Path | None) -> N
 def _status_text(s: dict) -> str:
     lines = [f"workspace {s['workspace']} (version {s['data_version']})"]
     r = s["rows"]
-    lines.append(f"rows read {r['read']} = loaded {r['loaded']} + quarantined {r['quarantined']} "
-                 f"+ duplicates {r['duplicates']}; conflicting values flagged: {s['conflicts']}")
+    lines.append(
+        f"rows read {r['read']} = loaded {r['loaded']} + quarantined {r['quarantined']} "
+        f"+ duplicates {r['duplicates']}; conflicting values flagged: {s['conflicts']}"
+    )
     lines.append("files:")
-    lines += [f"  {f['file_id']:>3} {f['name']} [{f['loader']} {f['mapping']}] read {f['rows_read']}, "
-              f"loaded {f['loaded']}, quarantined {f['quarantined']}, duplicates {f['duplicates']}"
-              for f in s["files"]] or ["  (none)"]
+    lines += [
+        f"  {f['file_id']:>3} {f['name']} [{f['loader']} {f['mapping']}] read {f['rows_read']}, "
+        f"loaded {f['loaded']}, quarantined {f['quarantined']}, duplicates {f['duplicates']}"
+        for f in s["files"]
+    ] or ["  (none)"]
     lines.append("nodes: " + (", ".join(f"{k} {v}" for k, v in s["nodes"].items()) or "none"))
     lines.append("relationships: " + (", ".join(f"{k} {v}" for k, v in s["edges"].items()) or "none"))
     if s["trade_stats"]:
@@ -129,8 +148,10 @@ def _quarantine_text(rows: list[dict]) -> str:
     lines = []
     for q in rows:
         for reason in q["reasons"]:
-            lines.append(f"{q['file']} row {q['row']}: {reason['field']} = {reason['value']!r}: "
-                         f"{reason['message']} [{reason['rule']}]")
+            lines.append(
+                f"{q['file']} row {q['row']}: {reason['field']} = {reason['value']!r}: "
+                f"{reason['message']} [{reason['rule']}]"
+            )
     return "\n".join(lines)
 
 
@@ -156,8 +177,14 @@ def conflicts(ctx: click.Context, limit: int) -> None:
     from graphtool.status import conflicts as rows
 
     def text(items: list[dict]) -> str:
-        return "\n".join(f"{c['item']}.{c['property']}: kept {c['kept']!r}, {c['file']} row {c['row']} says "
-                         f"{c['other']!r}" for c in items) or "no conflicting values"
+        return (
+            "\n".join(
+                f"{c['item']}.{c['property']}: kept {c['kept']!r}, {c['file']} row {c['row']} says "
+                f"{c['other']!r}"
+                for c in items
+            )
+            or "no conflicting values"
+        )
 
     with _open(ctx, read_only=True) as ws:
         _emit(ctx, rows(ws, limit), text)
@@ -173,16 +200,26 @@ def search(ctx: click.Context, query: str, limit: int) -> None:
     from graphtool.search import search as run
 
     def text(hits: list[dict]) -> str:
-        return "\n".join(f"{h['score']:.2f}  {h['label']:<11} {h['name']}  [{h['country'] or '-'}]  {h['id']}"
-                         for h in hits) or "no match"
+        return (
+            "\n".join(
+                f"{h['score']:.2f}  {h['label']:<11} {h['name']}  [{h['country'] or '-'}]  {h['id']}"
+                for h in hits
+            )
+            or "no match"
+        )
 
     with _open(ctx, read_only=True) as ws:
         _emit(ctx, run(ws, query, limit), text)
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("demo-data"),
-              show_default=True, help="Folder for the generated source files and ground truth.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("demo-data"),
+    show_default=True,
+    help="Folder for the generated source files and ground truth.",
+)
 @click.option("--declarations", default=20_000, show_default=True, help="Number of declaration lines.")
 @click.option("--seed", default=7, show_default=True)
 @click.option("--load/--no-load", default=True, show_default=True, help="Load the files into the workspace.")

@@ -63,7 +63,9 @@ class Model:
         try:
             return self.nodes[label]
         except KeyError:
-            raise ModelError(f"unknown node label {label!r}; known: {', '.join(sorted(self.nodes))}") from None
+            raise ModelError(
+                f"unknown node label {label!r}; known: {', '.join(sorted(self.nodes))}"
+            ) from None
 
     def relationship(self, rel_type: str) -> RelationshipKind:
         try:
@@ -94,7 +96,9 @@ def _check_properties(owner: str, props: dict[str, str]) -> dict[str, str]:
 def parse_model(doc: dict) -> Model:
     """Build and check a model from its YAML document; a dangling reference is an error."""
     nodes = {
-        label: NodeKind(label, _check_properties(label, spec.get("properties") or {}), spec.get("description", ""))
+        label: NodeKind(
+            label, _check_properties(label, spec.get("properties") or {}), spec.get("description", "")
+        )
         for label, spec in (doc.get("nodes") or {}).items()
     }
     rels = {}

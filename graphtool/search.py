@@ -35,7 +35,7 @@ def search(ws: Workspace, query: str, limit: int = 20) -> list[dict[str, Any]]:
             score = f"""CASE WHEN {ident} THEN 1.0 WHEN name_norm = $n THEN 0.95
                         WHEN starts_with(name_norm, $n) THEN 0.8
                         WHEN contains(name_norm, $n) THEN 0.6
-                        WHEN list_contains(list_transform(coalesce(aliases, []), a -> lower(a)), lower($q)) THEN 0.9
+                        WHEN list_contains(list_transform(coalesce(aliases, []), lambda a: lower(a)), lower($q)) THEN 0.9
                         ELSE 0 END"""
         else:
             score = f"CASE WHEN {ident} THEN 1.0 WHEN starts_with({name_col}, $q) THEN 0.7 ELSE 0 END"

@@ -10,11 +10,31 @@ from graphtool.workspace import Workspace, node_table
 
 def status(ws: Workspace) -> dict[str, Any]:
     con = ws.con
-    nodes = {label: con.execute(f"SELECT count(*) FROM {node_table(label)}").fetchall()[0][0] for label in ws.model.nodes}
+    nodes = {
+        label: con.execute(f"SELECT count(*) FROM {node_table(label)}").fetchall()[0][0]
+        for label in ws.model.nodes
+    }
     edges = dict(con.execute("SELECT type, count(*) FROM edges GROUP BY type ORDER BY type").fetchall())
     files = [
-        dict(zip(("file_id", "name", "loader", "mapping", "encoding", "sha256", "rows_read", "loaded",
-                  "quarantined", "duplicates", "loaded_at"), row, strict=True))
+        dict(
+            zip(
+                (
+                    "file_id",
+                    "name",
+                    "loader",
+                    "mapping",
+                    "encoding",
+                    "sha256",
+                    "rows_read",
+                    "loaded",
+                    "quarantined",
+                    "duplicates",
+                    "loaded_at",
+                ),
+                row,
+                strict=True,
+            )
+        )
         for row in con.execute("""SELECT file_id, name, loader, mapping, encoding, sha256, rows_read, loaded,
                                   quarantined, duplicates, CAST(loaded_at AS VARCHAR)
                                   FROM source_files ORDER BY file_id""").fetchall()
@@ -45,7 +65,12 @@ def quarantine(ws: Workspace, file: str | None = None, limit: int = 100) -> list
         [file, file, file, limit],
     ).fetchall()
     return [
-        {"file": name, "row": row_no, "reasons": json.loads(reasons), "record": json.loads(record) if record else None}
+        {
+            "file": name,
+            "row": row_no,
+            "reasons": json.loads(reasons),
+            "record": json.loads(record) if record else None,
+        }
         for name, row_no, reasons, record in rows
     ]
 
@@ -55,6 +80,8 @@ def conflicts(ws: Workspace, limit: int = 100) -> list[dict[str, Any]]:
     rows = ws.con.execute(
         """SELECT c.item_id, c.property, c.kept_value, c.other_value, f.name, c.row_no
            FROM conflicts c JOIN source_files f USING (file_id)
-           ORDER BY c.batch_id, c.item_id, c.property LIMIT ?""", [limit]).fetchall()
+           ORDER BY c.batch_id, c.item_id, c.property LIMIT ?""",
+        [limit],
+    ).fetchall()
     keys = ("item", "property", "kept", "other", "file", "row")
     return [dict(zip(keys, row, strict=True)) for row in rows]

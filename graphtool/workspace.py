@@ -20,7 +20,7 @@ import datetime as dt
 import getpass
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,8 +34,14 @@ from graphtool.model import Model, is_derived, load_model
 from loaders.staging import Staged
 
 SCHEMA_VERSION = "1"
-SQL_TYPES = {"string": "VARCHAR", "string[]": "VARCHAR[]", "date": "DATE", "float": "DOUBLE",
-             "int": "BIGINT", "bool": "BOOLEAN"}
+SQL_TYPES = {
+    "string": "VARCHAR",
+    "string[]": "VARCHAR[]",
+    "date": "DATE",
+    "float": "DOUBLE",
+    "int": "BIGINT",
+    "bool": "BOOLEAN",
+}
 PROVENANCE_COLUMNS = "file_id BIGINT, row_no BIGINT, batch_id BIGINT"
 
 
@@ -80,10 +86,14 @@ def ddl(model: Model) -> list[str]:
            action VARCHAR, target VARCHAR, details JSON, prev_hash VARCHAR, hash VARCHAR)""",
     ]
     for label, kind in model.nodes.items():
-        statements.append(f"CREATE TABLE IF NOT EXISTS {node_table(label)} (id VARCHAR, "
-                          f"{_columns(kind.properties)}, {PROVENANCE_COLUMNS})")
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {node_table(label)} (id VARCHAR, "
+            f"{_columns(kind.properties)}, {PROVENANCE_COLUMNS})"
+        )
     for name, kind in model.tables.items():
-        statements.append(f"CREATE TABLE IF NOT EXISTS {name} ({_columns(kind.properties)}, {PROVENANCE_COLUMNS})")
+        statements.append(
+            f"CREATE TABLE IF NOT EXISTS {name} ({_columns(kind.properties)}, {PROVENANCE_COLUMNS})"
+        )
     return statements
 
 
@@ -156,12 +166,15 @@ class Workspace:
         with self.transaction():
             for statement in ddl(self.model):
                 self.con.execute(statement)
-            self.con.execute("INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION])
+            self.con.execute(
+                "INSERT INTO meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING", [SCHEMA_VERSION]
+            )
             self.con.execute("INSERT INTO meta VALUES ('data_version', '0') ON CONFLICT DO NOTHING")
         found = self.meta("schema_version")
         if found != SCHEMA_VERSION:
-            raise WorkspaceError(f"workspace {self.path} has schema version {found}, this graphtool needs "
-                                 f"{SCHEMA_VERSION}")
+            raise WorkspaceError(
+                f"workspace {self.path} has schema version {found}, this graphtool needs {SCHEMA_VERSION}"
+            )
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -186,17 +199,28 @@ class Workspace:
 
     def file_loaded(self, sha256: str) -> tuple[int, int, int] | None:
         """(file_id, batch_id, rows_read) of an earlier load of identical bytes, if any."""
-        rows = self.con.execute("SELECT file_id, batch_id, rows_read FROM source_files WHERE sha256 = ? "
-                                "ORDER BY file_id LIMIT 1", [sha256]).fetchall()
+        rows = self.con.execute(
+            "SELECT file_id, batch_id, rows_read FROM source_files WHERE sha256 = ? ORDER BY file_id LIMIT 1",
+            [sha256],
+        ).fetchall()
         return tuple(rows[0]) if rows else None
 
     def ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
         """Write one staged file in one transaction and account for every row."""
         earlier = self.file_loaded(source.sha256)
         if earlier:
-            return LoadReport(source.name, source.loader, staged.rows_read, 0, 0, staged.rows_read,
-                              already_loaded=True, batch_id=earlier[1], file_id=earlier[0],
-                              encoding=source.encoding)
+            return LoadReport(
+                source.name,
+                source.loader,
+                staged.rows_read,
+                0,
+                0,
+                staged.rows_read,
+                already_loaded=True,
+                batch_id=earlier[1],
+                file_id=earlier[0],
+                encoding=source.encoding,
+            )
         try:
             with self.transaction():
                 return self._ingest(staged, source)
@@ -241,13 +265,19 @@ class Workspace:
                    ELSE 'accepted' END AS outcome,
               t.first_row, e.e_file, e.e_row, e.e_name
             FROM t_primary t LEFT JOIN t_earlier e USING (row_no)""")
-        con.execute("CREATE OR REPLACE TEMP TABLE t_ok AS SELECT row_no FROM t_settle WHERE outcome = 'accepted'")
-        con.execute("""INSERT INTO primary_items SELECT item_id, ?, row_no FROM t_settle
-                       WHERE outcome = 'accepted'""", [file_id])
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE t_ok AS SELECT row_no FROM t_settle WHERE outcome = 'accepted'"
+        )
+        con.execute(
+            """INSERT INTO primary_items SELECT item_id, ?, row_no FROM t_settle
+                       WHERE outcome = 'accepted'""",
+            [file_id],
+        )
 
         con.register("s_quarantine", staged.quarantine)
         con.execute("INSERT INTO quarantine SELECT ?, ?, row_no, reasons FROM s_quarantine", ids)
-        con.execute("""
+        con.execute(
+            """
             INSERT INTO quarantine
             SELECT ?, ?, row_no, json_array(json_object(
                 'field', '(row)', 'value', item_id, 'rule', 'conflict',
@@ -255,43 +285,88 @@ class Workspace:
                   WHEN 'conflict_file' THEN 'same item as row ' || first_row || ' of this file, with different values'
                   ELSE 'same item as row ' || e_row || ' of ' || e_name || ', already loaded, with different values'
                 END))
-            FROM t_settle WHERE outcome LIKE 'conflict%'""", ids)
+            FROM t_settle WHERE outcome LIKE 'conflict%'""",
+            ids,
+        )
 
-        report = LoadReport(source.name, source.loader, staged.rows_read, 0, 0, 0, batch_id=batch_id,
-                            file_id=file_id, encoding=source.encoding)
+        report = LoadReport(
+            source.name,
+            source.loader,
+            staged.rows_read,
+            0,
+            0,
+            0,
+            batch_id=batch_id,
+            file_id=file_id,
+            encoding=source.encoding,
+        )
         for label, table in staged.nodes.items():
             report.nodes[label] = self._merge_nodes(label, table, file_id, batch_id)
         report.edges = self._merge_edges(staged.edges, file_id, batch_id)
         for name, table in staged.tables.items():
             con.register("s_table", table)
             columns = ", ".join(map(q, self.model.tables[name].properties))
-            con.execute(f"""INSERT INTO {name} SELECT {columns}, ?, row_no, ? FROM s_table
-                            WHERE row_no IN (SELECT row_no FROM t_ok)""", ids)
+            con.execute(
+                f"""INSERT INTO {name} SELECT {columns}, ?, row_no, ? FROM s_table
+                            WHERE row_no IN (SELECT row_no FROM t_ok)""",
+                ids,
+            )
 
         counts = dict(con.execute("SELECT outcome, count(*) FROM t_settle GROUP BY outcome").fetchall())
         report.loaded = counts.get("accepted", 0)
         report.duplicates = counts.get("duplicate", 0)
-        report.quarantined = staged.quarantine.num_rows + counts.get("conflict_file", 0) + counts.get(
-            "conflict_earlier", 0)
-        report.conflicts = con.execute("SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+        report.quarantined = (
+            staged.quarantine.num_rows + counts.get("conflict_file", 0) + counts.get("conflict_earlier", 0)
+        )
+        report.conflicts = con.execute(
+            "SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]
+        ).fetchall()[0][0]
         if report.rows_read != report.loaded + report.quarantined + report.duplicates:
             raise GraphtoolError(
                 f"{source.path}: row accounting failed ({report.rows_read} read != {report.loaded} loaded + "
-                f"{report.quarantined} quarantined + {report.duplicates} duplicates); nothing was loaded")
+                f"{report.quarantined} quarantined + {report.duplicates} duplicates); nothing was loaded"
+            )
 
-        con.execute("INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [file_id, batch_id, source.name, source.path, source.size, source.sha256, source.loader,
-                     source.mapping, source.encoding, started, report.rows_read, report.loaded,
-                     report.quarantined, report.duplicates])
-        con.execute("INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
-                    [batch_id, started, dt.datetime.now(), _user(), __version__, report.rows_read, report.loaded,
-                     report.quarantined, report.duplicates, report.conflicts])
-        con.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
+        con.execute(
+            "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                file_id,
+                batch_id,
+                source.name,
+                source.path,
+                source.size,
+                source.sha256,
+                source.loader,
+                source.mapping,
+                source.encoding,
+                started,
+                report.rows_read,
+                report.loaded,
+                report.quarantined,
+                report.duplicates,
+            ],
+        )
+        con.execute(
+            "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
+            [
+                batch_id,
+                started,
+                dt.datetime.now(),
+                _user(),
+                __version__,
+                report.rows_read,
+                report.loaded,
+                report.quarantined,
+                report.duplicates,
+                report.conflicts,
+            ],
+        )
+        con.execute(
+            "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
+        )
         for name in ("s_raw", "s_primary", "s_quarantine", "s_nodes", "s_edges", "s_table"):
-            try:
+            with suppress(duckdb.Error):  # only some are registered, depending on the batch
                 con.unregister(name)
-            except duckdb.Error:
-                pass
         return report
 
     def _merge_nodes(self, label: str, table: pa.Table, file_id: int, batch_id: int) -> int:
@@ -307,36 +382,49 @@ class Workspace:
         if unique:
             con.execute("CREATE OR REPLACE TEMP TABLE t_nodes AS SELECT * FROM t_rows")
         else:
-            firsts = ", ".join(f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
+            firsts = ", ".join(
+                f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
+            )
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_nodes AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
             # values that differ inside this file for one id
             for p in compared:
-                con.execute(f"""
+                con.execute(
+                    f"""
                     INSERT INTO conflicts
                     SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
                     FROM t_rows r JOIN t_nodes n USING (id)
                     WHERE r.{p} IS NOT NULL AND r.{p} IS DISTINCT FROM n.{p}
-                    GROUP BY r.id, n.{p}, r.{p}""", [p.strip('"'), file_id, batch_id])
+                    GROUP BY r.id, n.{p}, r.{p}""",
+                    [p.strip('"'), file_id, batch_id],
+                )
         # values that differ from what earlier files said
         for p in compared:
-            con.execute(f"""
+            con.execute(
+                f"""
                 INSERT INTO conflicts
                 SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
                 FROM t_nodes n JOIN {target} o USING (id)
                 WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
-                        [p.strip('"'), file_id, batch_id])
-        fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)  # noqa: RUF027
+                [p.strip('"'), file_id, batch_id],
+            )
+        fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)
         con.execute(f"UPDATE {target} SET {fills} FROM t_nodes n WHERE {target}.id = n.id")
         columns = ", ".join(props)
-        new = con.execute(f"""INSERT INTO {target}
+        new = con.execute(
+            f"""INSERT INTO {target}
                              SELECT id, {columns}, ?, row_no, ? FROM t_nodes
-                             WHERE id NOT IN (SELECT id FROM {target})""", [file_id, batch_id]).fetchall()[0][0]
+                             WHERE id NOT IN (SELECT id FROM {target})""",
+            [file_id, batch_id],
+        ).fetchall()[0][0]
         # every mention that is not the row's own primary item is remembered with its rows
-        con.execute("""INSERT INTO mentions
+        con.execute(
+            """INSERT INTO mentions
                        SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
                        WHERE NOT EXISTS (SELECT 1 FROM t_settle s WHERE s.row_no = r.row_no AND s.item_id = r.id)
-                       GROUP BY r.id""", [file_id, batch_id])
+                       GROUP BY r.id""",
+            [file_id, batch_id],
+        )
         return new
 
     def _merge_edges(self, table: pa.Table, file_id: int, batch_id: int) -> dict[str, int]:
@@ -348,26 +436,36 @@ class Workspace:
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP TABLE t_edges AS SELECT * FROM t_erows")
         else:
-            firsts = ", ".join(f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
+            firsts = ", ".join(
+                f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
+            )
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_edges AS
                             SELECT id, any_value(type) AS type, any_value(src) AS src, any_value(dst) AS dst,
                                    min(row_no) AS row_no, {firsts}
                             FROM t_erows GROUP BY id""")
         for p in props:
-            con.execute(f"""
+            con.execute(
+                f"""
                 INSERT INTO conflicts
                 SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
                 FROM t_edges n JOIN edges o USING (id)
                 WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
-                        [p.strip('"'), file_id, batch_id])
+                [p.strip('"'), file_id, batch_id],
+            )
         columns = ", ".join(props)
-        con.execute(f"""INSERT INTO edges SELECT id, type, src, dst, {columns}, ?, row_no, ? FROM t_edges
-                        WHERE id NOT IN (SELECT id FROM edges)""", [file_id, batch_id])
-        con.execute("""INSERT INTO mentions
+        con.execute(
+            f"""INSERT INTO edges SELECT id, type, src, dst, {columns}, ?, row_no, ? FROM t_edges
+                        WHERE id NOT IN (SELECT id FROM edges)""",
+            [file_id, batch_id],
+        )
+        con.execute(
+            """INSERT INTO mentions
                        SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_erows r
                        WHERE NOT EXISTS (SELECT 1 FROM t_settle s WHERE s.row_no = r.row_no AND s.item_id = r.id)
                          AND r.id IN (SELECT id FROM edges WHERE file_id <> ?)
-                       GROUP BY r.id""", [file_id, batch_id, file_id])
+                       GROUP BY r.id""",
+            [file_id, batch_id, file_id],
+        )
         return dict(con.execute("SELECT type, count(*) FROM t_erows GROUP BY type ORDER BY type").fetchall())
 
 

@@ -80,7 +80,9 @@ def load_file(workspace: Workspace, path: str | Path, mapping: str | Path | None
     earlier = workspace.file_loaded(sha256)
     if earlier:
         file_id, batch_id, rows = earlier
-        return LoadReport(path.name, "", rows, 0, 0, rows, already_loaded=True, batch_id=batch_id, file_id=file_id)
+        return LoadReport(
+            path.name, "", rows, 0, 0, rows, already_loaded=True, batch_id=batch_id, file_id=file_id
+        )
     staged, loader, mapping_name, encoding = stage_file(path, data, Path(mapping) if mapping else None)
     info = SourceInfo(path.name, str(path.resolve()), len(data), sha256, loader, mapping_name, encoding)
     return workspace.ingest(staged, info)

@@ -57,6 +57,11 @@ def to_usd(amount: pa.Array, currency: pa.Array, on: pa.Array) -> tuple[pa.Array
     return pc.multiply(amount, rate), errors
 
 
+def coalesce(*columns: pa.Array) -> tuple[pa.Array, None]:
+    """The first non-missing value of the columns, row by row."""
+    return pc.coalesce(*columns), None
+
+
 def ratio(numerator: pa.Array, denominator: pa.Array) -> tuple[pa.Array, None]:
     """numerator / denominator, null when the denominator is missing or not positive."""
     positive = pc.fill_null(pc.greater(denominator, 0), False)
@@ -74,8 +79,10 @@ def to_kg(weight: pa.Array, unit: pa.Array) -> tuple[pa.Array, pa.Array]:
         except ValueError as exc:
             factors.append(None)
             errs.append(str(exc))
-    return (pc.multiply(weight, pa.array(factors, pa.float64()).take(index)),
-            pa.array(errs, pa.string()).take(index))
+    return (
+        pc.multiply(weight, pa.array(factors, pa.float64()).take(index)),
+        pa.array(errs, pa.string()).take(index),
+    )
 
 
 def control_rule(hs_code: pa.Array, on: pa.Array, destination: pa.Array) -> tuple[pa.Array, None]:
@@ -107,6 +114,7 @@ def control_item(rule_id: pa.Array) -> tuple[pa.Array, None]:
 
 DERIVATIONS: dict[str, Derivation] = {
     "to_usd": to_usd,
+    "coalesce": coalesce,
     "ratio": ratio,
     "to_kg": to_kg,
     "control_rule": control_rule,

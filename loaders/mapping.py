@@ -19,9 +19,28 @@ from graphtool.errors import MappingError
 from graphtool.model import Model, load_model
 
 FIELD_TYPES = {
-    "string", "name", "reference", "list", "choice", "bool", "int", "float", "percent", "date",
-    "partial_date", "month", "country", "hs_code", "hs6", "uscc", "currency", "transport_mode",
-    "trade_mode", "phone", "email", "declaration_no",
+    "string",
+    "name",
+    "reference",
+    "list",
+    "choice",
+    "bool",
+    "int",
+    "float",
+    "percent",
+    "date",
+    "partial_date",
+    "month",
+    "country",
+    "hs_code",
+    "hs6",
+    "uscc",
+    "currency",
+    "transport_mode",
+    "trade_mode",
+    "phone",
+    "email",
+    "declaration_no",
 }
 # ".accessor" suffixes a property or id may use on a field, and the field types that offer them.
 ACCESSORS = {
@@ -40,8 +59,8 @@ class Field:
     type: str
     required: bool = False
     choices: tuple[str, ...] = ()
-    order: str = "ymd"          # date order for ambiguous slash dates: ymd, mdy or dmy
-    separator: str = ";"        # for list fields
+    order: str = "ymd"  # date order for ambiguous slash dates: ymd, mdy or dmy
+    separator: str = ";"  # for list fields
 
 
 @dataclass(frozen=True)
@@ -54,7 +73,7 @@ class Derived:
 @dataclass(frozen=True)
 class IdRule:
     scheme: str
-    fields: tuple[str, ...]     # field references; "=X" is the literal X
+    fields: tuple[str, ...]  # field references; "=X" is the literal X
     hashed: bool = False
 
 
@@ -65,13 +84,13 @@ class Entity:
     ids: tuple[IdRule, ...]
     properties: dict[str, str]  # model property -> field reference
     primary: bool = False
-    when: tuple[tuple[str, tuple[str, ...]], ...] = ()   # (field, allowed values)
+    when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (field, allowed values)
 
 
 @dataclass(frozen=True)
 class Relationship:
     type: str
-    source: str                 # entity name
+    source: str  # entity name
     target: str
     properties: dict[str, str]
     qualifier: tuple[str, ...] = ()
@@ -114,7 +133,9 @@ def _as_tuple(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _check_reference(path: str, where: str, ref: str, fields: dict[str, Field], derived: dict[str, Derived]) -> None:
+def _check_reference(
+    path: str, where: str, ref: str, fields: dict[str, Field], derived: dict[str, Derived]
+) -> None:
     """A reference is a field, a derived field, ``field.accessor`` or a ``=literal``."""
     if ref.startswith("="):
         return
@@ -146,15 +167,22 @@ def parse_mapping(doc: dict[str, Any], path: str, model: Model | None = None) ->
             raise _fail(path, f"field {name}", f"unknown options {sorted(bad)}")
         typ = spec.get("type", "string")
         if typ not in FIELD_TYPES:
-            raise _fail(path, f"field {name}", f"unknown type {typ!r}; known: {', '.join(sorted(FIELD_TYPES))}")
+            raise _fail(
+                path, f"field {name}", f"unknown type {typ!r}; known: {', '.join(sorted(FIELD_TYPES))}"
+            )
         if typ == "choice" and not spec.get("choices"):
             raise _fail(path, f"field {name}", "a choice field needs 'choices'")
         if spec.get("order", "ymd") not in ("ymd", "mdy", "dmy"):
             raise _fail(path, f"field {name}", "order must be ymd, mdy or dmy")
         headers = (*_as_tuple(spec.get("headers")), name)
         fields[name] = Field(
-            name, tuple(dict.fromkeys(headers)), typ, bool(spec.get("required", False)),
-            _as_tuple(spec.get("choices")), spec.get("order", "ymd"), spec.get("separator", ";"),
+            name,
+            tuple(dict.fromkeys(headers)),
+            typ,
+            bool(spec.get("required", False)),
+            _as_tuple(spec.get("choices")),
+            spec.get("order", "ymd"),
+            spec.get("separator", ";"),
         )
 
     from loaders.derive import DERIVATIONS  # the registry of derivation functions
@@ -164,8 +192,11 @@ def parse_mapping(doc: dict[str, Any], path: str, model: Model | None = None) ->
         if name in fields:
             raise _fail(path, f"derived {name}", "has the same name as a field")
         if spec.get("function") not in DERIVATIONS:
-            raise _fail(path, f"derived {name}", f"unknown function {spec.get('function')!r}; "
-                        f"known: {', '.join(sorted(DERIVATIONS))}")
+            raise _fail(
+                path,
+                f"derived {name}",
+                f"unknown function {spec.get('function')!r}; known: {', '.join(sorted(DERIVATIONS))}",
+            )
         derived[name] = Derived(name, spec["function"], _as_tuple(spec.get("args")))
         for arg in derived[name].args:
             _check_reference(path, f"derived {name}", arg, fields, derived)
@@ -205,7 +236,9 @@ def parse_mapping(doc: dict[str, Any], path: str, model: Model | None = None) ->
             if ent is None:
                 raise _fail(path, where, f"'{end}' names unknown entity {spec.get(end)!r}")
             if ent.label not in allowed:
-                raise _fail(path, where, f"'{end}' is a {ent.label}, {kind.type} needs one of {list(allowed)}")
+                raise _fail(
+                    path, where, f"'{end}' is a {ent.label}, {kind.type} needs one of {list(allowed)}"
+                )
         props = {str(k): str(v) for k, v in (spec.get("properties") or {}).items()}
         for prop, ref in props.items():
             if prop not in kind.properties:
@@ -214,8 +247,11 @@ def parse_mapping(doc: dict[str, Any], path: str, model: Model | None = None) ->
         qualifier = _as_tuple(spec.get("qualifier"))
         for ref in qualifier:
             _check_reference(path, where + " qualifier", ref, fields, derived)
-        relationships.append(Relationship(kind.type, spec["from"], spec["to"], props, qualifier,
-                                          bool(spec.get("primary", False))))
+        relationships.append(
+            Relationship(
+                kind.type, spec["from"], spec["to"], props, qualifier, bool(spec.get("primary", False))
+            )
+        )
 
     tables = []
     for name, spec in (doc.get("tables") or {}).items():
@@ -228,13 +264,25 @@ def parse_mapping(doc: dict[str, Any], path: str, model: Model | None = None) ->
             _check_reference(path, f"table {name}.{prop}", ref, fields, derived)
         tables.append(TableFill(name, _as_tuple(spec.get("key")), props))
 
-    primaries = [e.name for e in entities.values() if e.primary] + [r.type for r in relationships if r.primary]
+    primaries = [e.name for e in entities.values() if e.primary] + [
+        r.type for r in relationships if r.primary
+    ]
     if not primaries and not tables:
-        raise _fail(path, "top level", "mark the entity or relationship each row is about with 'primary: true'")
+        raise _fail(
+            path, "top level", "mark the entity or relationship each row is about with 'primary: true'"
+        )
     if len({e.name for e in entities.values() if e.primary}) > 1:
         raise _fail(path, "top level", "only one entity can be primary")
-    return Mapping(doc.get("name", Path(path).stem), doc.get("description", ""), path, fields, derived,
-                   entities, tuple(relationships), tuple(tables))
+    return Mapping(
+        doc.get("name", Path(path).stem),
+        doc.get("description", ""),
+        path,
+        fields,
+        derived,
+        entities,
+        tuple(relationships),
+        tuple(tables),
+    )
 
 
 def read_mapping(path: Path) -> Mapping:

@@ -149,15 +149,22 @@ class RecordBuilder:
             self._current = None
         model = self.model
         nodes = {
-            label: pa.Table.from_pylist(rows, schema=node_schema(model, label)) for label, rows in self._nodes.items()
+            label: pa.Table.from_pylist(rows, schema=node_schema(model, label))
+            for label, rows in self._nodes.items()
         }
         tables = {
-            name: pa.Table.from_pylist(rows, schema=table_schema(model, name)) for name, rows in self._tables.items()
+            name: pa.Table.from_pylist(rows, schema=table_schema(model, name))
+            for name, rows in self._tables.items()
         }
         return Staged(
             rows_read=len(self._raw),
-            raw=pa.Table.from_arrays([pa.array([r[0] for r in self._raw], pa.int64()),
-                                      pa.array([r[1] for r in self._raw], pa.string())], schema=RAW_SCHEMA),
+            raw=pa.Table.from_arrays(
+                [
+                    pa.array([r[0] for r in self._raw], pa.int64()),
+                    pa.array([r[1] for r in self._raw], pa.string()),
+                ],
+                schema=RAW_SCHEMA,
+            ),
             primaries=pa.Table.from_pylist(
                 [{"row_no": r, "item_id": i} for r, i in self._primaries], schema=PRIMARY_SCHEMA
             ),
@@ -194,8 +201,13 @@ class RowBuilder:
         return node_id
 
     def edge(
-        self, rel_type: str, src: str, dst: str, props: dict[str, Any] | None = None,
-        qualifier: str = "", primary: bool = False,
+        self,
+        rel_type: str,
+        src: str,
+        dst: str,
+        props: dict[str, Any] | None = None,
+        qualifier: str = "",
+        primary: bool = False,
     ) -> str:
         kind = self._parent.model.relationship(rel_type)
         props = props or {}
@@ -204,7 +216,9 @@ class RowBuilder:
                 raise ModelError(f"{rel_type} has no property {name!r}")
             _check_value(rel_type, name, kind.properties[name], value)
         eid = edge_id(rel_type, src, dst, qualifier)
-        self._edges.append({"id": eid, "type": rel_type, "src": src, "dst": dst, "row_no": self.row_no, **props})
+        self._edges.append(
+            {"id": eid, "type": rel_type, "src": src, "dst": dst, "row_no": self.row_no, **props}
+        )
         if primary:
             self._primary = eid
         return eid
@@ -220,7 +234,9 @@ class RowBuilder:
         """Hand this row's items to the parent; a row with any rejection goes to quarantine whole."""
         p = self._parent
         if self._reasons:
-            p._quarantine.append((self.row_no, json.dumps([r.as_dict() for r in self._reasons], ensure_ascii=False)))
+            p._quarantine.append(
+                (self.row_no, json.dumps([r.as_dict() for r in self._reasons], ensure_ascii=False))
+            )
             return
         for label, row in self._nodes:
             p._nodes.setdefault(label, []).append(row)

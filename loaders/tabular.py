@@ -101,11 +101,15 @@ def read_csv_text(text: str, path: Path, encoding: str) -> SourceTable:
     table = pacsv.read_csv(
         io.BytesIO(data),
         read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                         invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=True, null_values=[""],
-                                             quoted_strings_can_be_null=True),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names},
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
+        ),
     )
     if not invalid:
         return SourceTable(table.rename_columns(headers), encoding, headers, [])
@@ -142,8 +146,9 @@ def read_xlsx(path: Path) -> SourceTable:
     frame = pd.read_excel(path, dtype=str, keep_default_na=False)
     frame = frame.replace({"": None})
     headers = [str(c).strip() for c in frame.columns]
-    table = pa.table({h: pa.array(frame[c].tolist(), pa.string()) for h, c in zip(headers, frame.columns,
-                                                                                   strict=True)})
+    table = pa.table(
+        {h: pa.array(frame[c].tolist(), pa.string()) for h, c in zip(headers, frame.columns, strict=True)}
+    )
     return SourceTable(table, "xlsx", headers, [])
 
 
@@ -189,12 +194,17 @@ def raw_records(table: pa.Table, source: SourceTable, row_no: pa.Array) -> pa.Ta
     members = ", ".join(f"${i + 1}, c{i}" for i in range(len(source.headers)))
     con = duckdb.connect()
     con.register("cells", cells)
-    records = con.sql(f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells",
-                      params=source.headers).to_arrow_table()
+    records = con.sql(
+        f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells", params=source.headers
+    ).to_arrow_table()
     con.close()
     if source.bad_rows:
-        extra = pa.table({"row_no": pa.array([r for r, _, _ in source.bad_rows], pa.int64()),
-                          "record": pa.array([json.dumps(o, ensure_ascii=False) for _, o, _ in source.bad_rows])})
+        extra = pa.table(
+            {
+                "row_no": pa.array([r for r, _, _ in source.bad_rows], pa.int64()),
+                "record": pa.array([json.dumps(o, ensure_ascii=False) for _, o, _ in source.bad_rows]),
+            }
+        )
         records = pa.concat_tables([records.cast(RAW_SCHEMA), extra.cast(RAW_SCHEMA)])
     return records.cast(RAW_SCHEMA)
 
@@ -257,7 +267,9 @@ def _entity_ids(entity: Entity, resolve: _Resolver, n: int) -> pa.Array:
         joined = pc.binary_join_element_wise(*parts, "\x1f") if len(parts) > 1 else parts[0]
         if rule.hashed:
             encoded = pc.dictionary_encode(joined)
-            hashed = [key_hash(k.split("\x1f")) if k is not None else None for k in encoded.dictionary.to_pylist()]
+            hashed = [
+                key_hash(k.split("\x1f")) if k is not None else None for k in encoded.dictionary.to_pylist()
+            ]
             key = pa.array(hashed, pa.string()).take(encoded.indices)
         else:
             key = pc.replace_substring(joined, "\x1f", ":")
@@ -300,8 +312,9 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
         resolve.columns[name] = column
         rows.add_errors(column.errors, header, raw, f.type)
         if f.required:
-            missing = pc.if_else(pc.is_null(raw), pa.scalar("required value is missing"),
-                                 pa.scalar(None, pa.string()))
+            missing = pc.if_else(
+                pc.is_null(raw), pa.scalar("required value is missing"), pa.scalar(None, pa.string())
+            )
             rows.add_errors(missing, header, raw, "required")
 
     for name, d in mapping.derived.items():
@@ -336,11 +349,18 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
         ids = pc.binary_join_element_wise(pa.scalar(f"{rel.type}:"), src, ">", dst, "")
         if rel.qualifier:
             qual = pc.binary_join_element_wise(
-                *[pc.fill_null(pc.cast(resolve.get(q), pa.string()), "") for q in rel.qualifier], "|")
+                *[pc.fill_null(pc.cast(resolve.get(q), pa.string()), "") for q in rel.qualifier], "|"
+            )
             ids = pc.binary_join_element_wise(ids, qual, "#")
         if rel.primary:
             primary_edges = pc.coalesce(primary_edges, ids)
-        cols = {"id": ids, "type": pa.repeat(pa.scalar(rel.type), n), "src": src, "dst": dst, "row_no": row_no}
+        cols = {
+            "id": ids,
+            "type": pa.repeat(pa.scalar(rel.type), n),
+            "src": src,
+            "dst": dst,
+            "row_no": row_no,
+        }
         for prop in eschema.names[5:]:
             ref = rel.properties.get(prop)
             values = resolve.get(ref) if ref else pa.nulls(n, eschema.field(prop).type)
@@ -385,13 +405,17 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
     edges_out = accepted(pa.concat_tables(edge_tables)) if edge_tables else eschema.empty_table()
     tables = {name: accepted(t, None) for name, t in tables.items()}
 
-    quarantine_rows = [
-        (row_no[i].as_py(), reasons) for i, reasons in sorted(rows.reasons.items())
-    ] + [(r, [Reason("(row)", None, "structure", why)]) for r, _, why in source.bad_rows]
+    quarantine_rows = [(row_no[i].as_py(), reasons) for i, reasons in sorted(rows.reasons.items())] + [
+        (r, [Reason("(row)", None, "structure", why)]) for r, _, why in source.bad_rows
+    ]
     quarantine = pa.table(
-        {"row_no": pa.array([r for r, _ in quarantine_rows], pa.int64()),
-         "reasons": pa.array([json.dumps([x.as_dict() for x in rs], ensure_ascii=False)
-                              for _, rs in quarantine_rows], pa.string())},
+        {
+            "row_no": pa.array([r for r, _ in quarantine_rows], pa.int64()),
+            "reasons": pa.array(
+                [json.dumps([x.as_dict() for x in rs], ensure_ascii=False) for _, rs in quarantine_rows],
+                pa.string(),
+            ),
+        },
         schema=QUARANTINE_SCHEMA,
     )
     return Staged(

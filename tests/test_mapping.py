@@ -48,13 +48,23 @@ relationships:
 def test_a_new_layout_loads_with_a_mapping_file_and_no_code(tmp_path):
     mapping = tmp_path / "th.yml"
     mapping.write_text(THAI_IMPORTS, encoding="utf-8")
-    rows = [{"Entry No": "A0012", "Entry Date": "05/11/2024", "Importer Name": "Siam Metals Co., Ltd.",
-             "Exporter Name": "Apex Alloys Trading", "Origin": "Malaysia", "HS": "811010", "Net Weight": "1,000"}]
+    rows = [
+        {
+            "Entry No": "A0012",
+            "Entry Date": "05/11/2024",
+            "Importer Name": "Siam Metals Co., Ltd.",
+            "Exporter Name": "Apex Alloys Trading",
+            "Origin": "Malaysia",
+            "HS": "811010",
+            "Net Weight": "1,000",
+        }
+    ]
     with Workspace.open(tmp_path / "ws.duckdb") as ws:
         report = load_file(ws, write_csv(tmp_path / "th.csv", rows), mapping=mapping)
         assert report.loaded == 1
-        assert ws.con.execute("SELECT date::VARCHAR, weight_kg, declared_origin FROM node_shipment").fetchall() == [
-            ("2024-11-05", 1000.0, "MY")]
+        assert ws.con.execute(
+            "SELECT date::VARCHAR, weight_kg, declared_origin FROM node_shipment"
+        ).fetchall() == [("2024-11-05", 1000.0, "MY")]
 
 
 def _doc(**changes):
@@ -68,15 +78,20 @@ def _doc(**changes):
     return doc
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"entities/shipment/label": "Cargo"}, "entity shipment: unknown label 'Cargo'"),
-    ({"entities/shipment/properties": {"tonnage": "kg"}}, "Shipment has no property 'tonnage'"),
-    ({"entities/shipment/properties": {"weight_kg": "weight"}}, "refers to unknown field 'weight'"),
-    ({"fields/kg": {"type": "kilos"}}, "field kg: unknown type 'kilos'"),
-    ({"relationships": [{"type": "OWNS", "from": "shipment", "to": "importer_co"}]},
-     "'from' is a Shipment, OWNS needs one of"),
-    ({"entities/shipment/primary": False}, "primary: true"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"entities/shipment/label": "Cargo"}, "entity shipment: unknown label 'Cargo'"),
+        ({"entities/shipment/properties": {"tonnage": "kg"}}, "Shipment has no property 'tonnage'"),
+        ({"entities/shipment/properties": {"weight_kg": "weight"}}, "refers to unknown field 'weight'"),
+        ({"fields/kg": {"type": "kilos"}}, "field kg: unknown type 'kilos'"),
+        (
+            {"relationships": [{"type": "OWNS", "from": "shipment", "to": "importer_co"}]},
+            "'from' is a Shipment, OWNS needs one of",
+        ),
+        ({"entities/shipment/primary": False}, "primary: true"),
+    ],
+)
 def test_a_broken_mapping_is_refused_with_the_mapping_and_entry_named(change, expected):
     with pytest.raises(MappingError) as err:
         parse_mapping(_doc(**change), "th.yml")
@@ -86,5 +101,14 @@ def test_a_broken_mapping_is_refused_with_the_mapping_and_entry_named(change, ex
 
 def test_all_built_in_mappings_are_valid():
     names = set(builtin_mappings())
-    assert {"cn_customs_export", "companies", "people", "ownership", "officers", "licences", "bills_of_lading",
-            "trade_stats", "list_entries"} <= names
+    assert {
+        "cn_customs_export",
+        "companies",
+        "people",
+        "ownership",
+        "officers",
+        "licences",
+        "bills_of_lading",
+        "trade_stats",
+        "list_entries",
+    } <= names

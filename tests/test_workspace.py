@@ -54,7 +54,7 @@ def test_a_record_contradicting_an_earlier_file_is_quarantined_not_overwritten(w
     report = load_file(ws, write_csv(tmp_path / "b.csv", [cn_row(**{"净重(千克)": "19000"})], CN_HEADERS))
     assert (report.loaded, report.quarantined) == (0, 1)
     assert ws.con.execute("SELECT net_kg FROM node_declaration").fetchall() == [(20000.0,)]
-    (reasons,), = ws.con.execute("SELECT reasons FROM quarantine").fetchall()
+    ((reasons,),) = ws.con.execute("SELECT reasons FROM quarantine").fetchall()
     assert "a.csv" in reasons and "already loaded" in reasons
 
 
@@ -69,10 +69,13 @@ def test_a_firm_named_differently_under_one_credit_code_is_flagged(ws, tmp_path)
     rows = [cn_row(), cn_row(**{"项号": "2", "境内发货人": "宁波恒达稀有金属股份有限公司"})]
     report = load_file(ws, write_csv(tmp_path / "a.csv", rows, CN_HEADERS))
     assert report.loaded == 2 and report.conflicts == 1
-    kept, other = ws.con.execute("SELECT kept_value, other_value FROM conflicts WHERE property = 'name'").fetchall()[0]
+    kept, other = ws.con.execute(
+        "SELECT kept_value, other_value FROM conflicts WHERE property = 'name'"
+    ).fetchall()[0]
     assert (kept, other) == ("宁波恒达稀有金属有限公司", "宁波恒达稀有金属股份有限公司")
     assert ws.con.execute("SELECT name FROM node_company WHERE uscc = ?", [EXPORTER_USCC]).fetchall() == [
-        ("宁波恒达稀有金属有限公司",)]
+        ("宁波恒达稀有金属有限公司",)
+    ]
 
 
 def test_every_fact_traces_to_its_source_file_row_and_batch(ws, tmp_path):
@@ -85,14 +88,17 @@ def test_every_fact_traces_to_its_source_file_row_and_batch(ws, tmp_path):
     import hashlib
 
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
-    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [("d.csv", sha, 1, report.batch_id),
-                                                        ("d.csv", sha, 2, report.batch_id)]
+    assert [(r[1], r[2], r[3], r[4]) for r in rows] == [
+        ("d.csv", sha, 1, report.batch_id),
+        ("d.csv", sha, 2, report.batch_id),
+    ]
     assert all(r[0] == r[5] for r in rows)  # the raw record says what the node says
     edge_sources = ws.con.execute("SELECT DISTINCT file_id, batch_id FROM edges").fetchall()
     assert edge_sources == [(report.file_id, report.batch_id)]
     # a firm mentioned on many lines keeps where it was mentioned
-    mentions = ws.con.execute("SELECT first_row, n_rows FROM mentions WHERE item_id = ?",
-                              [f"Company:uscc:{EXPORTER_USCC}"]).fetchall()
+    mentions = ws.con.execute(
+        "SELECT first_row, n_rows FROM mentions WHERE item_id = ?", [f"Company:uscc:{EXPORTER_USCC}"]
+    ).fetchall()
     assert mentions == [(1, 2)]
 
 
@@ -119,10 +125,18 @@ def test_a_load_killed_midway_leaves_the_workspace_as_it_was(tmp_path):
     with Workspace.open(db) as ws:
         load_file(ws, declaration_file(tmp_path / "first.csv", n=2))
         before = snapshot(ws)
-    second = write_csv(tmp_path / "second.csv",
-                       [cn_row(**{"报关单号": f"31042025000000{i:04d}"}) for i in range(50)], CN_HEADERS)
-    proc = subprocess.Popen([sys.executable, "-c", KILLER, str(db), str(second)], cwd=ROOT,
-                            stdout=subprocess.PIPE, text=True, start_new_session=True)
+    second = write_csv(
+        tmp_path / "second.csv",
+        [cn_row(**{"报关单号": f"31042025000000{i:04d}"}) for i in range(50)],
+        CN_HEADERS,
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILLER, str(db), str(second)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     assert proc.stdout.readline().strip() == "ready"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()

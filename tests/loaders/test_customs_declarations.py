@@ -39,11 +39,22 @@ def test_every_row_is_accounted_for(ws, tmp_path):
 
 
 def test_a_rejected_row_names_file_row_field_value_and_every_reason(ws, tmp_path):
-    rows = [cn_row(), cn_row(**{"项号": "2", "申报日期": "2024-02-30", "净重(千克)": "二十", "境外收货人": "",
-                                "运抵国(地区)": "纳尼亚"})]
+    rows = [
+        cn_row(),
+        cn_row(
+            **{
+                "项号": "2",
+                "申报日期": "2024-02-30",
+                "净重(千克)": "二十",
+                "境外收货人": "",
+                "运抵国(地区)": "纳尼亚",
+            }
+        ),
+    ]
     load_file(ws, write_csv(tmp_path / "bad.csv", rows, CN_HEADERS))
-    (file_name, row_no, reasons), = ws.con.execute(
-        "SELECT f.name, q.row_no, q.reasons FROM quarantine q JOIN source_files f USING (file_id)").fetchall()
+    ((file_name, row_no, reasons),) = ws.con.execute(
+        "SELECT f.name, q.row_no, q.reasons FROM quarantine q JOIN source_files f USING (file_id)"
+    ).fetchall()
     assert (file_name, row_no) == ("bad.csv", 2)
     by_field = {r["field"]: r for r in json.loads(reasons)}
     assert set(by_field) == {"申报日期", "净重(千克)", "境外收货人", "运抵国(地区)"}
@@ -78,18 +89,37 @@ def test_declaration_facts_are_normalised(ws, tmp_path):
     row = ws.con.execute("""SELECT declaration_no, line_no, declaration_date::VARCHAR, transport_mode, trade_mode,
                             arrival_country, destination_country, hs_code, net_kg, currency, value_usd,
                             unit_value_usd FROM node_declaration""").fetchall()[0]
-    assert row == ("310420240000012345", 1, "2024-10-08", "2", "0110", "TH", "US", "8110101000", 20000.0, "USD",
-                   500000.0, 25.0)
+    assert row == (
+        "310420240000012345",
+        1,
+        "2024-10-08",
+        "2",
+        "0110",
+        "TH",
+        "US",
+        "8110101000",
+        20000.0,
+        "USD",
+        500000.0,
+        25.0,
+    )
 
 
-@pytest.mark.parametrize(("day", "destination", "rule"), [
-    ("2024-09-14", "泰国", None),                 # before the antimony control (2024 No. 33) took effect
-    ("2024-09-15", "泰国", "2024-33-antimony"),
-    ("2025-01-10", "美国", "2024-46-c2-antimony-us"),  # clause 2 of No. 46: US destination
-])
+@pytest.mark.parametrize(
+    ("day", "destination", "rule"),
+    [
+        ("2024-09-14", "泰国", None),  # before the antimony control (2024 No. 33) took effect
+        ("2024-09-15", "泰国", "2024-33-antimony"),
+        ("2025-01-10", "美国", "2024-46-c2-antimony-us"),  # clause 2 of No. 46: US destination
+    ],
+)
 def test_each_line_is_tagged_with_the_control_rule_in_force(ws, tmp_path, day, destination, rule):
-    load_file(ws, write_csv(tmp_path / "d.csv", [cn_row(**{"申报日期": day, "最终目的国(地区)": destination})],
-                            CN_HEADERS))
+    load_file(
+        ws,
+        write_csv(
+            tmp_path / "d.csv", [cn_row(**{"申报日期": day, "最终目的国(地区)": destination})], CN_HEADERS
+        ),
+    )
     assert ws.con.execute("SELECT control_rule FROM node_declaration").fetchall() == [(rule,)]
 
 
@@ -97,7 +127,8 @@ def test_an_invalid_credit_code_is_flagged_not_dropped(ws, tmp_path):
     bad = EXPORTER_USCC[:-1] + ("0" if EXPORTER_USCC[-1] != "0" else "1")
     load_file(ws, write_csv(tmp_path / "d.csv", [cn_row(**{"境内发货人统一社会信用代码": bad})], CN_HEADERS))
     assert ws.con.execute("SELECT uscc, uscc_valid FROM node_company WHERE uscc IS NOT NULL").fetchall() == [
-        (bad, False)]
+        (bad, False)
+    ]
 
 
 def test_declaration_lines_are_linked_to_their_parties(ws, tmp_path):
