@@ -35,6 +35,15 @@ class NodeKind:
     label: str
     properties: dict[str, str]
     description: str = ""
+    links: dict[str, str] = field(default_factory=dict)  # relationship type -> "in" | "out"
+
+    def link_column(self, rel_type: str) -> str:
+        return f"link_{rel_type.lower()}"
+
+    @property
+    def link_columns(self) -> dict[str, str]:
+        """Column name -> relationship type, for the links stored on this label's table."""
+        return {self.link_column(t): t for t in self.links}
 
 
 @dataclass(frozen=True)
@@ -97,7 +106,10 @@ def parse_model(doc: dict) -> Model:
     """Build and check a model from its YAML document; a dangling reference is an error."""
     nodes = {
         label: NodeKind(
-            label, _check_properties(label, spec.get("properties") or {}), spec.get("description", "")
+            label,
+            _check_properties(label, spec.get("properties") or {}),
+            spec.get("description", ""),
+            dict(spec.get("links") or {}),
         )
         for label, spec in (doc.get("nodes") or {}).items()
     }
@@ -109,6 +121,14 @@ def parse_model(doc: dict) -> Model:
                 raise ModelError(f"relationship {rel_type} refers to unknown label {label!r}")
         props = _check_properties(rel_type, spec.get("properties") or {})
         rels[rel_type] = RelationshipKind(rel_type, ends[0], ends[1], props, spec.get("description", ""))
+    for kind in nodes.values():
+        for rel_type, direction in kind.links.items():
+            rel = rels.get(rel_type)
+            ends = {"out": rel.sources, "in": rel.targets}.get(direction) if rel else None
+            if ends is None or kind.label not in ends:
+                raise ModelError(
+                    f"{kind.label} links {rel_type} {direction}: not a relationship this label has"
+                )
     tables = {
         name: TableKind(name, _check_properties(name, spec["properties"]), spec.get("description", ""))
         for name, spec in (doc.get("tables") or {}).items()

@@ -14,7 +14,7 @@ def status(ws: Workspace) -> dict[str, Any]:
         label: con.execute(f"SELECT count(*) FROM {node_table(label)}").fetchall()[0][0]
         for label in ws.model.nodes
     }
-    edges = dict(con.execute("SELECT type, count(*) FROM edges GROUP BY type ORDER BY type").fetchall())
+    edges = dict(con.execute("SELECT type, count(*) FROM graph_edges GROUP BY type ORDER BY type").fetchall())
     files = [
         dict(
             zip(

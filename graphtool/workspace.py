@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -69,8 +69,8 @@ def ddl(model: Model) -> list[str]:
         """CREATE TABLE IF NOT EXISTS source_files (file_id BIGINT PRIMARY KEY, batch_id BIGINT, name VARCHAR,
            path VARCHAR, size BIGINT, sha256 VARCHAR, loader VARCHAR, mapping VARCHAR, encoding VARCHAR,
            loaded_at TIMESTAMP, rows_read BIGINT, loaded BIGINT, quarantined BIGINT, duplicates BIGINT)""",
-        "CREATE TABLE IF NOT EXISTS raw_records (file_id BIGINT, row_no BIGINT, record JSON, record_hash VARCHAR)",
-        "CREATE TABLE IF NOT EXISTS quarantine (file_id BIGINT, batch_id BIGINT, row_no BIGINT, reasons JSON)",
+        "CREATE TABLE IF NOT EXISTS raw_records (file_id BIGINT, row_no BIGINT, record VARCHAR, record_hash UBIGINT)",
+        "CREATE TABLE IF NOT EXISTS quarantine (file_id BIGINT, batch_id BIGINT, row_no BIGINT, reasons VARCHAR)",
         "CREATE TABLE IF NOT EXISTS primary_items (item_id VARCHAR, file_id BIGINT, row_no BIGINT)",
         """CREATE TABLE IF NOT EXISTS mentions (item_id VARCHAR, file_id BIGINT, batch_id BIGINT,
            first_row BIGINT, n_rows BIGINT)""",
@@ -87,14 +87,32 @@ def ddl(model: Model) -> list[str]:
     ]
     for label, kind in model.nodes.items():
         statements.append(
-            f"CREATE TABLE IF NOT EXISTS {node_table(label)} (id VARCHAR, "
-            f"{_columns(kind.properties)}, {PROVENANCE_COLUMNS})"
+            f"CREATE TABLE IF NOT EXISTS {node_table(label)} (id VARCHAR, {_columns(kind.properties)}, "
+            + "".join(f"{q(c)} VARCHAR, " for c in kind.link_columns)
+            + f"{PROVENANCE_COLUMNS})"
         )
+    statements.append(graph_edges_view(model))
     for name, kind in model.tables.items():
         statements.append(
             f"CREATE TABLE IF NOT EXISTS {name} ({_columns(kind.properties)}, {PROVENANCE_COLUMNS})"
         )
     return statements
+
+
+def graph_edges_view(model: Model) -> str:
+    """All relationships in one view: relationship rows plus the links stored on node tables."""
+    props = model.edge_properties()
+    columns = ", ".join(q(p) for p in props)
+    nulls = ", ".join(f"CAST(NULL AS {SQL_TYPES[t]}) AS {q(p)}" for p, t in props.items())
+    parts = [f"SELECT id, type, src, dst, {columns}, file_id, row_no, batch_id FROM edges"]
+    for label, kind in model.nodes.items():
+        for column, rel_type in kind.link_columns.items():
+            src, dst = ("id", q(column)) if kind.links[rel_type] == "out" else (q(column), "id")
+            parts.append(
+                f"SELECT '{rel_type}:' || {src} || '>' || {dst}, '{rel_type}', {src}, {dst}, {nulls}, "
+                f"file_id, row_no, batch_id FROM {node_table(label)} WHERE {q(column)} IS NOT NULL"
+            )
+    return "CREATE OR REPLACE VIEW graph_edges AS " + " UNION ALL ".join(parts)
 
 
 @dataclass
@@ -205,17 +223,23 @@ class Workspace:
         ).fetchall()
         return tuple(rows[0]) if rows else None
 
-    def ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
-        """Write one staged file in one transaction and account for every row."""
+    def ingest(self, chunks: Staged | Iterable[Staged], source: SourceInfo) -> LoadReport:
+        """Write one source file (staged whole or in chunks of rows) in one transaction.
+
+        Every row is accounted for: ``rows_read == loaded + quarantined + duplicates``, or
+        nothing is written at all.
+        """
+        if isinstance(chunks, Staged):
+            chunks = [chunks]
         earlier = self.file_loaded(source.sha256)
         if earlier:
             return LoadReport(
                 source.name,
                 source.loader,
-                staged.rows_read,
+                earlier[2],
                 0,
                 0,
-                staged.rows_read,
+                earlier[2],
                 already_loaded=True,
                 batch_id=earlier[1],
                 file_id=earlier[0],
@@ -223,112 +247,17 @@ class Workspace:
             )
         try:
             with self.transaction():
-                return self._ingest(staged, source)
+                return self._ingest(chunks, source)
         except duckdb.Error as exc:
             raise WorkspaceError(f"loading {source.path} failed and was rolled back: {exc}") from exc
 
-    def _ingest(self, staged: Staged, source: SourceInfo) -> LoadReport:
+    def _ingest(self, chunks: Iterable[Staged], source: SourceInfo) -> LoadReport:
         con = self.con
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM load_batches").fetchall()[0][0]
         file_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM source_files").fetchall()[0][0]
         started = dt.datetime.now()
-        ids = [file_id, batch_id]
-
-        con.register("s_raw", staged.raw)
-        con.execute("INSERT INTO raw_records SELECT ?, row_no, record, md5(record) FROM s_raw", [file_id])
-
-        # Settle each accepted row's primary item: first in file wins, repeats are duplicates
-        # (same original record) or conflicts (different record); items asserted by earlier
-        # files are checked the same way.
-        con.register("s_primary", staged.primaries)
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE t_primary AS
-            SELECT p.row_no, p.item_id, md5(r.record) AS h,
-                   row_number() OVER (PARTITION BY p.item_id ORDER BY p.row_no) AS k,
-                   first(p.row_no) OVER (PARTITION BY p.item_id ORDER BY p.row_no) AS first_row,
-                   first(md5(r.record)) OVER (PARTITION BY p.item_id ORDER BY p.row_no) AS first_h
-            FROM s_primary p JOIN s_raw r USING (row_no)""")
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE t_earlier AS
-            SELECT t.row_no, e.file_id AS e_file, e.row_no AS e_row, rr.record_hash AS e_h, f.name AS e_name
-            FROM t_primary t
-            JOIN primary_items e ON e.item_id = t.item_id
-            JOIN raw_records rr ON rr.file_id = e.file_id AND rr.row_no = e.row_no
-            JOIN source_files f ON f.file_id = e.file_id""")
-        con.execute("""
-            CREATE OR REPLACE TEMP TABLE t_settle AS
-            SELECT t.row_no, t.item_id,
-              CASE WHEN e.row_no IS NOT NULL AND e.e_h = t.h THEN 'duplicate'
-                   WHEN e.row_no IS NOT NULL THEN 'conflict_earlier'
-                   WHEN t.k > 1 AND t.h = t.first_h THEN 'duplicate'
-                   WHEN t.k > 1 THEN 'conflict_file'
-                   ELSE 'accepted' END AS outcome,
-              t.first_row, e.e_file, e.e_row, e.e_name
-            FROM t_primary t LEFT JOIN t_earlier e USING (row_no)""")
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE t_ok AS SELECT row_no FROM t_settle WHERE outcome = 'accepted'"
-        )
-        con.execute(
-            """INSERT INTO primary_items SELECT item_id, ?, row_no FROM t_settle
-                       WHERE outcome = 'accepted'""",
-            [file_id],
-        )
-
-        con.register("s_quarantine", staged.quarantine)
-        con.execute("INSERT INTO quarantine SELECT ?, ?, row_no, reasons FROM s_quarantine", ids)
-        con.execute(
-            """
-            INSERT INTO quarantine
-            SELECT ?, ?, row_no, json_array(json_object(
-                'field', '(row)', 'value', item_id, 'rule', 'conflict',
-                'message', CASE outcome
-                  WHEN 'conflict_file' THEN 'same item as row ' || first_row || ' of this file, with different values'
-                  ELSE 'same item as row ' || e_row || ' of ' || e_name || ', already loaded, with different values'
-                END))
-            FROM t_settle WHERE outcome LIKE 'conflict%'""",
-            ids,
-        )
-
-        report = LoadReport(
-            source.name,
-            source.loader,
-            staged.rows_read,
-            0,
-            0,
-            0,
-            batch_id=batch_id,
-            file_id=file_id,
-            encoding=source.encoding,
-        )
-        for label, table in staged.nodes.items():
-            report.nodes[label] = self._merge_nodes(label, table, file_id, batch_id)
-        report.edges = self._merge_edges(staged.edges, file_id, batch_id)
-        for name, table in staged.tables.items():
-            con.register("s_table", table)
-            columns = ", ".join(map(q, self.model.tables[name].properties))
-            con.execute(
-                f"""INSERT INTO {name} SELECT {columns}, ?, row_no, ? FROM s_table
-                            WHERE row_no IN (SELECT row_no FROM t_ok)""",
-                ids,
-            )
-
-        counts = dict(con.execute("SELECT outcome, count(*) FROM t_settle GROUP BY outcome").fetchall())
-        report.loaded = counts.get("accepted", 0)
-        report.duplicates = counts.get("duplicate", 0)
-        report.quarantined = (
-            staged.quarantine.num_rows + counts.get("conflict_file", 0) + counts.get("conflict_earlier", 0)
-        )
-        report.conflicts = con.execute(
-            "SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]
-        ).fetchall()[0][0]
-        if report.rows_read != report.loaded + report.quarantined + report.duplicates:
-            raise GraphtoolError(
-                f"{source.path}: row accounting failed ({report.rows_read} read != {report.loaded} loaded + "
-                f"{report.quarantined} quarantined + {report.duplicates} duplicates); nothing was loaded"
-            )
-
-        con.execute(
-            "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)",
             [
                 file_id,
                 batch_id,
@@ -340,11 +269,32 @@ class Workspace:
                 source.mapping,
                 source.encoding,
                 started,
-                report.rows_read,
-                report.loaded,
-                report.quarantined,
-                report.duplicates,
             ],
+        )
+        report = LoadReport(
+            source.name,
+            source.loader,
+            0,
+            0,
+            0,
+            0,
+            batch_id=batch_id,
+            file_id=file_id,
+            encoding=source.encoding,
+        )
+        for staged in chunks:
+            self._ingest_chunk(staged, file_id, batch_id, report)
+        report.conflicts = con.execute(
+            "SELECT count(*) FROM conflicts WHERE batch_id = ?", [batch_id]
+        ).fetchall()[0][0]
+        if report.rows_read != report.loaded + report.quarantined + report.duplicates:
+            raise GraphtoolError(
+                f"{source.path}: row accounting failed ({report.rows_read} read != {report.loaded} loaded + "
+                f"{report.quarantined} quarantined + {report.duplicates} duplicates); nothing was loaded"
+            )
+        con.execute(
+            "UPDATE source_files SET rows_read = ?, loaded = ?, quarantined = ?, duplicates = ? WHERE file_id = ?",
+            [report.rows_read, report.loaded, report.quarantined, report.duplicates, file_id],
         )
         con.execute(
             "INSERT INTO load_batches VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
@@ -364,22 +314,114 @@ class Workspace:
         con.execute(
             "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'"
         )
+        return report
+
+    def _ingest_chunk(self, staged: Staged, file_id: int, batch_id: int, report: LoadReport) -> None:
+        con = self.con
+        ids = [file_id, batch_id]
+        con.register("s_raw", staged.raw)
+        con.execute("INSERT INTO raw_records SELECT ?, row_no, record, hash(record) FROM s_raw", [file_id])
+
+        # Settle each accepted row's primary item: first in file wins; a repeat is a duplicate
+        # (identical original record) or a conflict (different record), also across files.
+        con.register("s_primary", staged.primaries)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE t_primary AS
+               SELECT p.row_no, p.item_id, r.record_hash AS h, r.record
+               FROM s_primary p JOIN raw_records r ON r.file_id = ? AND r.row_no = p.row_no""",
+            [file_id],
+        )
+        repeats = con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]
+        if repeats:
+            con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
+                           SELECT *, row_number() OVER w AS k, first(row_no) OVER w AS first_row,
+                                  first(h) OVER w AS first_h, first(record) OVER w = record AS same_as_first
+                           FROM t_primary WINDOW w AS (PARTITION BY item_id ORDER BY row_no)""")
+        else:
+            con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
+                           SELECT *, 1 AS k, row_no AS first_row, h AS first_h, true AS same_as_first
+                           FROM t_primary""")
+        con.execute("""
+            CREATE OR REPLACE TEMP TABLE t_earlier AS
+            SELECT t.row_no, e.file_id AS e_file, e.row_no AS e_row, rr.record_hash = t.h AND rr.record = t.record AS e_same,
+                   f.name AS e_name
+            FROM t_primary t
+            JOIN primary_items e ON e.item_id = t.item_id
+            JOIN raw_records rr ON rr.file_id = e.file_id AND rr.row_no = e.row_no
+            JOIN source_files f ON f.file_id = e.file_id""")
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE t_settle AS
+               SELECT t.row_no, t.item_id,
+                 CASE WHEN e.row_no IS NOT NULL AND e.e_same THEN 'duplicate'
+                      WHEN e.row_no IS NOT NULL AND e.e_file = ? THEN 'conflict_file'
+                      WHEN e.row_no IS NOT NULL THEN 'conflict_earlier'
+                      WHEN t.k > 1 AND t.h = t.first_h AND t.same_as_first THEN 'duplicate'
+                      WHEN t.k > 1 THEN 'conflict_file'
+                      ELSE 'accepted' END AS outcome,
+                 coalesce(CASE WHEN e.e_file = ? THEN e.e_row END, t.first_row) AS first_row,
+                 e.e_file, e.e_row, e.e_name
+               FROM t_primary t LEFT JOIN t_earlier e USING (row_no)""",
+            [file_id, file_id],
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE t_ok AS SELECT row_no FROM t_settle WHERE outcome = 'accepted'"
+        )
+        con.execute(
+            "INSERT INTO primary_items SELECT item_id, ?, row_no FROM t_settle WHERE outcome = 'accepted'",
+            [file_id],
+        )
+        con.register("s_quarantine", staged.quarantine)
+        con.execute("INSERT INTO quarantine SELECT ?, ?, row_no, reasons FROM s_quarantine", ids)
+        con.execute(
+            """INSERT INTO quarantine
+               SELECT ?, ?, row_no, json_array(json_object(
+                   'field', '(row)', 'value', item_id, 'rule', 'conflict',
+                   'message', CASE outcome
+                     WHEN 'conflict_file' THEN 'same item as row ' || first_row || ' of this file, with different values'
+                     ELSE 'same item as row ' || e_row || ' of ' || e_name || ', already loaded, with different values'
+                   END))::VARCHAR
+               FROM t_settle WHERE outcome LIKE 'conflict%'""",
+            ids,
+        )
+
+        for label, table in staged.nodes.items():
+            new = self._merge_nodes(label, table, file_id, batch_id)
+            report.nodes[label] = report.nodes.get(label, 0) + new
+        for rel_type, count in self._merge_edges(staged.edges, file_id, batch_id).items():
+            report.edges[rel_type] = report.edges.get(rel_type, 0) + count
+        for name, table in staged.tables.items():
+            con.register("s_table", table)
+            columns = ", ".join(map(q, self.model.tables[name].properties))
+            con.execute(
+                f"""INSERT INTO {name} SELECT {columns}, ?, row_no, ? FROM s_table
+                    WHERE row_no IN (SELECT row_no FROM t_ok)""",
+                ids,
+            )
+        outcomes = dict(con.execute("SELECT outcome, count(*) FROM t_settle GROUP BY outcome").fetchall())
+        report.rows_read += staged.rows_read
+        report.loaded += outcomes.get("accepted", 0)
+        report.duplicates += outcomes.get("duplicate", 0)
+        report.quarantined += (
+            staged.quarantine.num_rows
+            + outcomes.get("conflict_file", 0)
+            + outcomes.get("conflict_earlier", 0)
+        )
         for name in ("s_raw", "s_primary", "s_quarantine", "s_nodes", "s_edges", "s_table"):
             with suppress(duckdb.Error):  # only some are registered, depending on the batch
                 con.unregister(name)
-        return report
 
     def _merge_nodes(self, label: str, table: pa.Table, file_id: int, batch_id: int) -> int:
         """Insert new nodes, fill gaps in known ones, record differing values; returns new node count."""
         con = self.con
-        props = [q(p) for p in self.model.node(label).properties]
-        compared = [q(p) for p in self.model.node(label).properties if not is_derived(p)]
+        kind = self.model.node(label)
+        names = [*kind.properties, *kind.link_columns]
+        props = [q(p) for p in names]
+        compared = [q(p) for p in names if not is_derived(p)]
         target = node_table(label)
         con.register("s_nodes", table)
         con.execute("""CREATE OR REPLACE TEMP TABLE t_rows AS
                        SELECT * FROM s_nodes WHERE row_no IN (SELECT row_no FROM t_ok)""")
-        unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]
-        if unique:
+        if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP TABLE t_nodes AS SELECT * FROM t_rows")
         else:
             firsts = ", ".join(
@@ -387,84 +429,98 @@ class Workspace:
             )
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_nodes AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
-            # values that differ inside this file for one id
+            # values that differ inside this chunk for one id (only ids whose rows are not all alike)
+            together = ", ".join(compared)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_varied AS
+                            SELECT r.* FROM t_rows r WHERE r.id IN (
+                              SELECT id FROM t_rows GROUP BY id HAVING count(DISTINCT ({together})) > 1)""")
             for p in compared:
                 con.execute(
-                    f"""
-                    INSERT INTO conflicts
-                    SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
-                    FROM t_rows r JOIN t_nodes n USING (id)
-                    WHERE r.{p} IS NOT NULL AND r.{p} IS DISTINCT FROM n.{p}
-                    GROUP BY r.id, n.{p}, r.{p}""",
+                    f"""INSERT INTO conflicts
+                        SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
+                        FROM t_varied r JOIN t_nodes n USING (id)
+                        WHERE r.{p} IS NOT NULL AND r.{p} IS DISTINCT FROM n.{p}
+                        GROUP BY r.id, n.{p}, r.{p}""",
                     [p.strip('"'), file_id, batch_id],
                 )
-        # values that differ from what earlier files said
-        for p in compared:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE t_known AS SELECT o.* FROM {target} o SEMI JOIN t_nodes n USING (id)"
+        )
+        if con.execute("SELECT count(*) FROM t_known").fetchall()[0][0]:
+            for p in compared:  # values that differ from what earlier sources said
+                con.execute(
+                    f"""INSERT INTO conflicts
+                        SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
+                        FROM t_nodes n JOIN t_known o USING (id)
+                        WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
+                    [p.strip('"'), file_id, batch_id],
+                )
+            fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)
+            con.execute(f"UPDATE {target} SET {fills} FROM t_nodes n WHERE {target}.id = n.id")
+            # a node first seen as a mention takes the provenance of the record that is about it
             con.execute(
-                f"""
-                INSERT INTO conflicts
-                SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
-                FROM t_nodes n JOIN {target} o USING (id)
-                WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
-                [p.strip('"'), file_id, batch_id],
+                f"""UPDATE {target} SET file_id = ?, row_no = s.row_no, batch_id = ?
+                    FROM t_settle s WHERE s.outcome = 'accepted' AND {target}.id = s.item_id""",
+                [file_id, batch_id],
             )
-        fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)
-        con.execute(f"UPDATE {target} SET {fills} FROM t_nodes n WHERE {target}.id = n.id")
         columns = ", ".join(props)
         new = con.execute(
             f"""INSERT INTO {target}
-                             SELECT id, {columns}, ?, row_no, ? FROM t_nodes
-                             WHERE id NOT IN (SELECT id FROM {target})""",
+                SELECT id, {columns}, ?, row_no, ? FROM t_nodes ANTI JOIN t_known USING (id)""",
             [file_id, batch_id],
         ).fetchall()[0][0]
         # every mention that is not the row's own primary item is remembered with its rows
         con.execute(
             """INSERT INTO mentions
-                       SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
-                       WHERE NOT EXISTS (SELECT 1 FROM t_settle s WHERE s.row_no = r.row_no AND s.item_id = r.id)
-                       GROUP BY r.id""",
+               SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
+               ANTI JOIN t_settle s ON s.row_no = r.row_no AND s.item_id = r.id
+               GROUP BY r.id""",
             [file_id, batch_id],
         )
         return new
 
     def _merge_edges(self, table: pa.Table, file_id: int, batch_id: int) -> dict[str, int]:
+        """Relationship rows: new ones inserted, known ones remembered as mentions, differing values flagged."""
         con = self.con
+        if table.num_rows == 0:
+            return {}
         props = [q(p) for p in self.model.edge_properties()]
         con.register("s_edges", table)
         con.execute("""CREATE OR REPLACE TEMP TABLE t_erows AS
                        SELECT * FROM s_edges WHERE row_no IN (SELECT row_no FROM t_ok)""")
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
-            con.execute("CREATE OR REPLACE TEMP TABLE t_edges AS SELECT * FROM t_erows")
+            con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_erows")
         else:
             firsts = ", ".join(
                 f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
             )
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_edges AS
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_egrouped AS
                             SELECT id, any_value(type) AS type, any_value(src) AS src, any_value(dst) AS dst,
                                    min(row_no) AS row_no, {firsts}
                             FROM t_erows GROUP BY id""")
+            con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_egrouped")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE t_eknown AS SELECT o.* FROM edges o SEMI JOIN t_edges n USING (id)"
+        )
         for p in props:
             con.execute(
-                f"""
-                INSERT INTO conflicts
-                SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
-                FROM t_edges n JOIN edges o USING (id)
-                WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
+                f"""INSERT INTO conflicts
+                    SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
+                    FROM t_edges n JOIN t_eknown o USING (id)
+                    WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
                 [p.strip('"'), file_id, batch_id],
             )
         columns = ", ".join(props)
         con.execute(
             f"""INSERT INTO edges SELECT id, type, src, dst, {columns}, ?, row_no, ? FROM t_edges
-                        WHERE id NOT IN (SELECT id FROM edges)""",
+                ANTI JOIN t_eknown USING (id)""",
             [file_id, batch_id],
         )
         con.execute(
             """INSERT INTO mentions
-                       SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_erows r
-                       WHERE NOT EXISTS (SELECT 1 FROM t_settle s WHERE s.row_no = r.row_no AND s.item_id = r.id)
-                         AND r.id IN (SELECT id FROM edges WHERE file_id <> ?)
-                       GROUP BY r.id""",
-            [file_id, batch_id, file_id],
+               SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_erows r SEMI JOIN t_eknown k USING (id)
+               GROUP BY r.id""",
+            [file_id, batch_id],
         )
         return dict(con.execute("SELECT type, count(*) FROM t_erows GROUP BY type ORDER BY type").fetchall())
 

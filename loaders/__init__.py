@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 from pathlib import Path
+from collections.abc import Iterator
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # the workspace imports loaders.staging, so these are importe
 
 STRUCTURED = ("loaders.ftm", "loaders.bods", "loaders.ofac_sdn", "loaders.us_lists")
 SNIFF_BYTES = 64 * 1024
+TABLE_ONLY_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def structured_parsers() -> list[ModuleType]:
@@ -53,19 +55,21 @@ def choose_mapping(headers: list[str], path: Path) -> Mapping:
     return max(scored, key=lambda s: (s[0], s[1]))[2]
 
 
-def stage_file(path: Path, data: bytes, mapping_path: Path | None = None) -> tuple[Staged, str, str, str]:
-    """Stage a file; returns the batch, loader name, mapping name and detected encoding."""
+def stage_file(
+    path: Path, data: bytes, mapping_path: Path | None = None
+) -> tuple[Staged | Iterator[Staged], str, str, str]:
+    """Stage a file; returns the batch (or its chunks), loader name, mapping name and detected encoding."""
     from loaders.mapping import read_mapping
-    from loaders.tabular import read_source, stage_table
+    from loaders.tabular import read_source, stage_chunks
 
-    if mapping_path is None:
+    if mapping_path is None and path.suffix.lower() not in TABLE_ONLY_SUFFIXES:
         head = data[:SNIFF_BYTES]
         for parser in structured_parsers():
             if parser.sniff(path, head):
                 return parser.parse(path), parser.NAME, "", "utf-8"
     source = read_source(path, data)
     mapping = read_mapping(mapping_path) if mapping_path else choose_mapping(source.headers, path)
-    return stage_table(source, mapping, path), "tabular", mapping.name, source.encoding
+    return stage_chunks(source, mapping, path), "tabular", mapping.name, source.encoding
 
 
 def load_file(workspace: Workspace, path: str | Path, mapping: str | Path | None = None) -> LoadReport:

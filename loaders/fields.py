@@ -29,7 +29,6 @@ OUTPUT_TYPES: dict[str, pa.DataType] = {
     "percent": pa.float64(),
     "date": pa.date32(),
 }
-ACCESSOR_TYPES: dict[str, pa.DataType] = {"valid": pa.bool_()}
 
 
 def output_type(field_type: str) -> pa.DataType:
@@ -38,11 +37,34 @@ def output_type(field_type: str) -> pa.DataType:
 
 @dataclass
 class Column:
-    """A normalised column: values, an error message per row (null when fine) and accessors."""
+    """A normalised column: values and an error message per row (null when fine).
+
+    Accessors (``.norm``, ``.valid``, ``.original``, ``.domain``) are computed on first use, so a
+    column nobody reads a normal form of costs nothing extra.
+    """
 
     values: pa.Array
     errors: pa.Array
-    accessors: dict[str, pa.Array] = field(default_factory=dict)
+    source: pa.Array | None = None
+    field_type: str = "string"
+    _accessors: dict[str, pa.Array] = field(default_factory=dict)
+
+    def accessor(self, name: str) -> pa.Array:
+        if name not in self._accessors:
+            self._accessors[name] = _compute_accessor(self, name)
+        return self._accessors[name]
+
+
+def _compute_accessor(column: Column, name: str) -> pa.Array:
+    if name == "norm":
+        return map_distinct(column.values, text.name_norm, pa.string())[0]
+    if name == "valid":
+        return map_distinct(column.values, uscc.uscc_is_valid, pa.bool_())[0]
+    if name == "original":
+        return text.clean_array(column.source)
+    if name == "domain":
+        return map_distinct(column.values, contacts.email_domain, pa.string())[0]
+    raise AssertionError(f"unknown accessor {name}")  # parse_mapping rejects unknown accessors
 
 
 _TRUE = {"true", "yes", "y", "1", "是", "t"}
@@ -83,16 +105,6 @@ def _hs6(value: str) -> str:
     return hscodes.hs_code(value)[:6]
 
 
-_DECLARATION_NO = re.compile(r"^\d{18}$")
-
-
-def _declaration_no(value: str) -> str:
-    v = text.clean(value)
-    if not _DECLARATION_NO.match(v):
-        raise ValueError(f"{value!r} is not an 18-digit declaration number")
-    return v
-
-
 def scalar_function(f: Field) -> Callable[[str], Any]:
     """The pure function that normalises one value of this field."""
     simple: dict[str, Callable[[str], Any]] = {
@@ -114,7 +126,6 @@ def scalar_function(f: Field) -> Callable[[str], Any]:
         "trade_mode": codes.trade_mode,
         "phone": contacts.phone_norm,
         "email": contacts.email_norm,
-        "declaration_no": _declaration_no,
     }
     if f.type in simple:
         return simple[f.type]
@@ -151,24 +162,28 @@ def _fast_float(arr: pa.Array) -> pa.Array | None:
         return None
 
 
+def _no_errors(arr: pa.Array) -> pa.Array:
+    return pa.nulls(len(arr), pa.string())
+
+
 def normalise(f: Field, arr: pa.Array) -> Column:
     """Normalise one source column (strings, nulls for empty cells) as field ``f`` says."""
+    if f.type in ("string", "name", "reference"):
+        return Column(text.clean_array(arr), _no_errors(arr), arr, f.type)
+    if f.type == "declaration_no":
+        cleaned = text.clean_array(arr)
+        ok = pc.fill_null(pc.match_substring_regex(cleaned, r"^\d{18}$"), True)
+        message = pc.binary_join_element_wise(
+            pa.scalar("'"), cleaned, "' is not an 18-digit declaration number", ""
+        )
+        return Column(cleaned, pc.if_else(ok, pa.scalar(None, pa.string()), message), arr, f.type)
     if f.type in ("float", "int"):
         fast = _fast_float(arr)
         if fast is not None:
             if f.type == "float":
-                return Column(fast, pa.nulls(len(arr), pa.string()))
+                return Column(fast, _no_errors(arr), arr, f.type)
             whole = pc.equal(pc.floor(fast), fast)
             if pc.all(pc.fill_null(whole, True)).as_py():
-                return Column(pc.cast(fast, pa.int64()), pa.nulls(len(arr), pa.string()))
+                return Column(pc.cast(fast, pa.int64()), _no_errors(arr), arr, f.type)
     values, errors = map_distinct(arr, scalar_function(f), output_type(f.type))
-    column = Column(values, errors)
-    if f.type in ("string", "name", "reference"):
-        column.accessors["norm"] = map_distinct(values, text.name_norm, pa.string())[0]
-    elif f.type == "uscc":
-        column.accessors["valid"] = map_distinct(values, uscc.uscc_is_valid, pa.bool_())[0]
-    elif f.type in ("phone", "email"):
-        column.accessors["original"] = map_distinct(arr, text.clean, pa.string())[0]
-        if f.type == "email":
-            column.accessors["domain"] = map_distinct(values, contacts.email_domain, pa.string())[0]
-    return column
+    return Column(values, errors, arr, f.type)

@@ -66,6 +66,7 @@ def node_schema(model: Model, label: str) -> pa.Schema:
     kind = model.node(label)
     fields = [pa.field("id", pa.string()), pa.field("row_no", pa.int64())]
     fields += [pa.field(name, ARROW_TYPES[typ]) for name, typ in kind.properties.items()]
+    fields += [pa.field(column, pa.string()) for column in kind.link_columns]
     return pa.schema(fields)
 
 

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from graphtool.ids import key_hash
 from graphtool.model import Model, load_model
 from loaders import fields as F
 from loaders.derive import DERIVATIONS
-from loaders.mapping import Entity, Mapping
+from loaders.mapping import Entity, Mapping, Relationship
 from loaders.staging import (
     PRIMARY_SCHEMA,
     QUARANTINE_SCHEMA,
@@ -36,8 +37,6 @@ from loaders.staging import (
     node_schema,
     table_schema,
 )
-
-ENCODINGS = ("utf-8", "gb18030")
 
 
 @dataclass
@@ -63,18 +62,14 @@ def header_key(header: str) -> str:
     return "".join(unicodedata.normalize("NFKC", header).casefold().split())
 
 
-def decode(data: bytes, path: Path) -> tuple[str, str]:
-    """Text and encoding name; UTF-8 first (strict), then GB18030 (covers GBK and GB2312)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError as exc:
-            last = exc
-    raise SourceError(
-        f"{path}: not UTF-8 or GB18030/GBK text (byte {last.start}); save it as UTF-8 and load again"
-    )
+def detect_encoding(data: bytes, path: Path) -> str:
+    """UTF-8 when every byte sequence is valid UTF-8, else GB18030 (a superset of GBK and GB2312)."""
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return "gb18030"  # checked while parsing: an invalid sequence fails the file (see read_csv_bytes)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -82,11 +77,13 @@ def _sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
-def read_csv_text(text: str, path: Path, encoding: str) -> SourceTable:
-    first_line = text.split("\n", 1)[0]
+def read_csv_bytes(data: bytes, path: Path) -> SourceTable:
+    """Parse delimited text with Arrow's multi-threaded reader; every cell stays text."""
+    encoding = detect_encoding(data, path)
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    first_line = body.split(b"\n", 1)[0].decode(encoding).rstrip("\r")
     delimiter = _sniff_delimiter(first_line)
-    headers = next(csv.reader([first_line], delimiter=delimiter))
-    headers = [h.strip() for h in headers]
+    headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
     if len(set(headers)) != len(headers):
         dupes = sorted({h for h in headers if headers.count(h) > 1})
         raise SourceError(f"{path}: repeated column headers {dupes}")
@@ -97,10 +94,27 @@ def read_csv_text(text: str, path: Path, encoding: str) -> SourceTable:
         invalid.append(row.actual_columns)
         return "skip"
 
-    data = text.encode("utf-8")
-    table = pacsv.read_csv(
-        io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+    try:
+        table = _arrow_csv(body, names, delimiter, encoding, on_invalid)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path}: neither UTF-8 nor GB18030/GBK text ({exc.reason} near byte {exc.start} of a block); "
+            "save it as UTF-8 and load again"
+        ) from exc
+    if not invalid:
+        return SourceTable(table.rename_columns(headers), encoding, headers, [])
+    return _read_csv_slow(body.decode(encoding), headers, delimiter, encoding)
+
+
+def _arrow_csv(body: bytes, names: list[str], delimiter: str, encoding: str, on_invalid) -> pa.Table:  # noqa: ANN001
+    return pacsv.read_csv(
+        io.BytesIO(body),
+        read_options=pacsv.ReadOptions(
+            column_names=names,
+            skip_rows=1,
+            block_size=1 << 24,
+            encoding="utf8" if encoding == "utf-8" else encoding,
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
         ),
@@ -111,9 +125,6 @@ def read_csv_text(text: str, path: Path, encoding: str) -> SourceTable:
             quoted_strings_can_be_null=True,
         ),
     )
-    if not invalid:
-        return SourceTable(table.rename_columns(headers), encoding, headers, [])
-    return _read_csv_slow(text, headers, delimiter, encoding)
 
 
 def _read_csv_slow(text: str, headers: list[str], delimiter: str, encoding: str) -> SourceTable:
@@ -155,8 +166,7 @@ def read_xlsx(path: Path) -> SourceTable:
 def read_source(path: Path, data: bytes) -> SourceTable:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return read_xlsx(path)
-    text, encoding = decode(data, path)
-    return read_csv_text(text, path, encoding)
+    return read_csv_bytes(data, path)
 
 
 def resolve_columns(mapping: Mapping, headers: list[str], path: Path) -> dict[str, str]:
@@ -186,23 +196,25 @@ def matched_fields(mapping: Mapping, headers: list[str]) -> tuple[int, bool]:
     return len(hits), required
 
 
-def raw_records(table: pa.Table, source: SourceTable, row_no: pa.Array) -> pa.Table:
+def raw_records(
+    table: pa.Table, headers: list[str], bad_rows: list[tuple[int, dict[str, str], str]], row_no: pa.Array
+) -> pa.Table:
     """Each row's original cells as a JSON object keyed by header (built column-wise in DuckDB)."""
-    cells = table.select(source.headers).rename_columns([f"c{i}" for i in range(len(source.headers))])
+    cells = table.select(headers).rename_columns([f"c{i}" for i in range(len(headers))])
     cells = cells.append_column("row_no", row_no)
     # headers are untrusted text: they go in as parameters, never into the SQL string
-    members = ", ".join(f"${i + 1}, c{i}" for i in range(len(source.headers)))
+    members = ", ".join(f"${i + 1}, c{i}" for i in range(len(headers)))
     con = duckdb.connect()
     con.register("cells", cells)
     records = con.sql(
-        f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells", params=source.headers
+        f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells", params=headers
     ).to_arrow_table()
     con.close()
-    if source.bad_rows:
+    if bad_rows:
         extra = pa.table(
             {
-                "row_no": pa.array([r for r, _, _ in source.bad_rows], pa.int64()),
-                "record": pa.array([json.dumps(o, ensure_ascii=False) for _, o, _ in source.bad_rows]),
+                "row_no": pa.array([r for r, _, _ in bad_rows], pa.int64()),
+                "record": pa.array([json.dumps(o, ensure_ascii=False) for _, o, _ in bad_rows]),
             }
         )
         records = pa.concat_tables([records.cast(RAW_SCHEMA), extra.cast(RAW_SCHEMA)])
@@ -253,34 +265,59 @@ class _Resolver:
         column = self.columns.get(base)
         if column is None:  # an optional field whose column is absent from this file
             return pa.nulls(self.n, pa.string())
-        return column.accessors[accessor] if accessor else column.values
+        return column.accessor(accessor) if accessor else column.values
 
 
 def _entity_ids(entity: Entity, resolve: _Resolver, n: int) -> pa.Array:
     """The first id rule whose fields are all present gives the row's id; otherwise null."""
     ids = pa.nulls(n, pa.string())
     for rule in entity.ids:
+        missing = pc.is_null(ids)
+        if not pc.any(missing).as_py():
+            break  # later rules are fallbacks: nothing left for them to identify
         parts = [pc.cast(resolve.get(ref), pa.string()) for ref in rule.fields]
-        present = pc.is_valid(parts[0])
-        for p in parts[1:]:
+        present = missing
+        for p in parts:
             present = pc.and_(present, pc.is_valid(p))
+        where = pc.indices_nonzero(present)
+        if len(where) == 0:
+            continue
+        parts = [p.take(where) for p in parts]
         joined = pc.binary_join_element_wise(*parts, "\x1f") if len(parts) > 1 else parts[0]
         if rule.hashed:
             encoded = pc.dictionary_encode(joined)
-            hashed = [
-                key_hash(k.split("\x1f")) if k is not None else None for k in encoded.dictionary.to_pylist()
-            ]
+            hashed = [key_hash(k.split("\x1f")) for k in encoded.dictionary.to_pylist()]
             key = pa.array(hashed, pa.string()).take(encoded.indices)
         else:
             key = pc.replace_substring(joined, "\x1f", ":")
-        candidate = pc.binary_join_element_wise(pa.scalar(f"{entity.label}:{rule.scheme}"), key, ":")
-        candidate = pc.if_else(present, candidate, pa.scalar(None, pa.string()))
-        ids = pc.coalesce(ids, candidate)
-    if entity.when:
-        for field_name, allowed in entity.when:
-            ok = pc.is_in(resolve.get(field_name), value_set=pa.array(list(allowed), pa.string()))
-            ids = pc.if_else(pc.fill_null(ok, False), ids, pa.scalar(None, pa.string()))
+        found = pc.binary_join_element_wise(pa.scalar(f"{entity.label}:{rule.scheme}"), key, ":")
+        ids = pc.replace_with_mask(ids, present, found)
+    for field_name, allowed in entity.when:
+        ok = pc.is_in(resolve.get(field_name), value_set=pa.array(list(allowed), pa.string()))
+        ids = pc.if_else(pc.fill_null(ok, False), ids, pa.scalar(None, pa.string()))
     return ids
+
+
+def _link_column(mapping: Mapping, primary: str | None, rel: Relationship, model: Model) -> str | None:
+    """The link column on the primary entity's table that can hold this relationship, if any."""
+    if primary is None or rel.properties or rel.qualifier or rel.primary:
+        return None
+    kind = model.node(mapping.entities[primary].label)
+    direction = "out" if rel.source == primary else "in" if rel.target == primary else None
+    if direction is None or kind.links.get(rel.type) != direction:
+        return None
+    return kind.link_column(rel.type)
+
+
+def _links(mapping: Mapping, primary: str | None, model: Model) -> dict[str, str]:
+    """Link column -> entity whose id it holds, for the relationships of the row's primary entity
+    that the model stores on the node (one exporter per declaration line, etc.)."""
+    found: dict[str, str] = {}
+    for rel in mapping.relationships:
+        column = _link_column(mapping, primary, rel, model)
+        if column and column not in found:
+            found[column] = rel.target if rel.source == primary else rel.source
+    return found
 
 
 def _typed(values: pa.Array, target: pa.DataType, n: int) -> pa.Array:
@@ -291,16 +328,40 @@ def _typed(values: pa.Array, target: pa.DataType, n: int) -> pa.Array:
     return pc.cast(values, target)
 
 
-def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model | None = None) -> Staged:
-    """Normalise, validate and turn a source table into a staged batch (nothing is written here)."""
+CHUNK_ROWS = 200_000
+
+
+def stage_chunks(
+    source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[Staged]:
+    """Stage a table in slices of rows, so memory stays bounded whatever the file size."""
+    resolve_columns(mapping, source.headers, path)  # a missing column fails before any work
+    for start in range(0, max(source.table.num_rows, 1), chunk_rows):
+        yield stage_table(source, mapping, path, start=start, stop=start + chunk_rows)
+
+
+def stage_table(
+    source: SourceTable,
+    mapping: Mapping,
+    path: Path,
+    model: Model | None = None,
+    start: int = 0,
+    stop: int | None = None,
+) -> Staged:
+    """Normalise, validate and turn (a slice of) a source table into a staged batch; nothing is written.
+
+    Rows that could not be split into columns (``source.bad_rows``) belong to the first slice.
+    """
     model = model or load_model()
     columns = resolve_columns(mapping, source.headers, path)
-    table = source.table
+    stop = source.table.num_rows if stop is None else min(stop, source.table.num_rows)
+    table = source.table.slice(start, stop - start)
+    bad_rows = source.bad_rows if start == 0 else []
     n = table.num_rows
     if "__row_no" in table.column_names:
         row_no = table.column("__row_no").combine_chunks()
     else:
-        row_no = pa.array(range(1, n + 1), pa.int64())
+        row_no = pa.array(range(start + 1, start + n + 1), pa.int64())
     rows = _Rows(n)
     resolve = _Resolver(n)
 
@@ -331,13 +392,19 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
             for i in missing:
                 rows.add(i, Reason(name, None, "id", f"cannot identify the {e.label}: needs {need}"))
 
+    primary_entity = next((name for name, e in mapping.entities.items() if e.primary), None)
+    links = _links(mapping, primary_entity, model)
+
     nodes: dict[str, list[pa.Table]] = {}
     for name, e in mapping.entities.items():
         schema = node_schema(model, e.label)
         cols = {"id": entity_ids[name], "row_no": row_no}
         for prop in schema.names[2:]:
             ref = e.properties.get(prop)
-            values = resolve.get(ref) if ref else pa.nulls(n, schema.field(prop).type)
+            if name == primary_entity and prop in links:
+                values = entity_ids[links[prop]]
+            else:
+                values = resolve.get(ref) if ref else pa.nulls(n, schema.field(prop).type)
             cols[prop] = _typed(values, schema.field(prop).type, n)
         nodes.setdefault(e.label, []).append(pa.table(cols, schema=schema))
 
@@ -345,6 +412,10 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
     eschema = edge_schema(model)
     primary_edges = pa.nulls(n, pa.string())
     for rel in mapping.relationships:
+        other = rel.target if rel.source == primary_entity else rel.source
+        column = _link_column(mapping, primary_entity, rel, model)
+        if column and links.get(column) == other:
+            continue  # stored on the primary node's link column
         src, dst = entity_ids[rel.source], entity_ids[rel.target]
         ids = pc.binary_join_element_wise(pa.scalar(f"{rel.type}:"), src, ">", dst, "")
         if rel.qualifier:
@@ -380,7 +451,6 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
         key = pc.binary_join_element_wise(*[pc.cast(resolve.get(k), pa.string()) for k in fill.key], "|")
         primary_tables = pc.coalesce(primary_tables, pc.binary_join_element_wise(f"{fill.table}:", key, ""))
 
-    primary_entity = next((name for name, e in mapping.entities.items() if e.primary), None)
     if primary_entity:
         primary = entity_ids[primary_entity]
         need = " or ".join("+".join(r.fields) for r in mapping.entities[primary_entity].ids)
@@ -392,21 +462,22 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
         if i not in rows.reasons:
             rows.add(i, Reason("(row)", None, "id", why))
 
-    good_rows = row_no.filter(rows.good_mask())
+    good = rows.good_mask()
 
     def accepted(t: pa.Table, id_column: str | None = "id") -> pa.Table:
-        mask = pc.is_in(t.column("row_no"), value_set=good_rows)
+        """Rows of a per-row table (n rows, source order) that passed, and that have an id."""
+        mask = good
         if id_column:
             mask = pc.and_(mask, pc.is_valid(t.column(id_column)))
-        return t.filter(mask)
+        return t if pc.all(mask).as_py() else t.filter(mask)
 
     primaries = accepted(pa.table({"row_no": row_no, "item_id": primary}, schema=PRIMARY_SCHEMA), "item_id")
-    nodes_out = {label: accepted(pa.concat_tables(parts)) for label, parts in nodes.items()}
-    edges_out = accepted(pa.concat_tables(edge_tables)) if edge_tables else eschema.empty_table()
+    nodes_out = {label: pa.concat_tables([accepted(t) for t in parts]) for label, parts in nodes.items()}
+    edges_out = pa.concat_tables([accepted(t) for t in edge_tables]) if edge_tables else eschema.empty_table()
     tables = {name: accepted(t, None) for name, t in tables.items()}
 
     quarantine_rows = [(row_no[i].as_py(), reasons) for i, reasons in sorted(rows.reasons.items())] + [
-        (r, [Reason("(row)", None, "structure", why)]) for r, _, why in source.bad_rows
+        (r, [Reason("(row)", None, "structure", why)]) for r, _, why in bad_rows
     ]
     quarantine = pa.table(
         {
@@ -419,8 +490,8 @@ def stage_table(source: SourceTable, mapping: Mapping, path: Path, model: Model 
         schema=QUARANTINE_SCHEMA,
     )
     return Staged(
-        rows_read=source.rows_read,
-        raw=raw_records(table, source, row_no),
+        rows_read=n + len(bad_rows),
+        raw=raw_records(table, source.headers, bad_rows, row_no),
         primaries=primaries,
         nodes=nodes_out,
         edges=edges_out,

@@ -93,7 +93,7 @@ def test_every_fact_traces_to_its_source_file_row_and_batch(ws, tmp_path):
         ("d.csv", sha, 2, report.batch_id),
     ]
     assert all(r[0] == r[5] for r in rows)  # the raw record says what the node says
-    edge_sources = ws.con.execute("SELECT DISTINCT file_id, batch_id FROM edges").fetchall()
+    edge_sources = ws.con.execute("SELECT DISTINCT file_id, batch_id FROM graph_edges").fetchall()
     assert edge_sources == [(report.file_id, report.batch_id)]
     # a firm mentioned on many lines keeps where it was mentioned
     mentions = ws.con.execute(

@@ -51,7 +51,9 @@ def test_companies_meet_declarations_on_the_credit_code(ws, tmp_path):
         "sales@hengdarm.cn",
         "2016-03-01",
     )
-    linked = {t for (t,) in one(ws, "SELECT type FROM edges WHERE src = ?", f"Company:uscc:{EXPORTER_USCC}")}
+    linked = {
+        t for (t,) in one(ws, "SELECT type FROM graph_edges WHERE src = ?", f"Company:uscc:{EXPORTER_USCC}")
+    }
     assert linked == {"EXPORTED", "LOCATED_AT", "HAS_PHONE", "HAS_EMAIL"}
 
 
@@ -82,7 +84,9 @@ def test_ownership_keeps_unknown_percentages_unknown(ws, tmp_path):
     load_file(ws, write_csv(tmp_path / "company_list.csv", [HOLDING]))
     report = load_file(ws, write_csv(tmp_path / "ownership.csv", rows))
     assert report.loaded == 2
-    edges = one(ws, "SELECT src, dst, percent FROM edges WHERE type = 'OWNS' ORDER BY percent NULLS LAST")
+    edges = one(
+        ws, "SELECT src, dst, percent FROM graph_edges WHERE type = 'OWNS' ORDER BY percent NULLS LAST"
+    )
     assert edges[0] == ("Company:reg:HK:2876541", f"Company:uscc:{EXPORTER_USCC}", 60.0)
     assert edges[1][1] == "Company:reg:HK:2876541" and edges[1][2] is None
     assert one(ws, "SELECT name, nationality, birth_date FROM node_person") == [
@@ -162,13 +166,13 @@ def test_officers_licences_bills_of_lading_trade_stats_and_lists_load(ws, tmp_pa
     for name, rows in files.items():
         report = load_file(ws, write_csv(tmp_path / name, rows))
         assert (report.loaded, report.quarantined) == (1, 0), name
-    assert one(ws, "SELECT role FROM edges WHERE type = 'OFFICER_OF'") == [("法定代表人",)]
+    assert one(ws, "SELECT role FROM graph_edges WHERE type = 'OFFICER_OF'") == [("法定代表人",)]
     assert one(ws, "SELECT weight_kg FROM node_shipment WHERE bl_no = 'COSU6123456780'") == [(20400.0,)]
     assert one(ws, "SELECT reporter, month, kg FROM trade_stats") == [("TH", "2024-11", 1200000.0)]
     assert one(ws, "SELECT id, country, start_date::VARCHAR FROM node_listentry") == [
         ("ListEntry:ref:demo restricted end users:R-001", "TH", "2025-01-15")
     ]
-    assert {t for (t,) in one(ws, "SELECT type FROM edges")} >= {
+    assert {t for (t,) in one(ws, "SELECT type FROM graph_edges")} >= {
         "LICENSED_TO",
         "END_USER",
         "SHIPPED",

@@ -133,7 +133,7 @@ def test_an_invalid_credit_code_is_flagged_not_dropped(ws, tmp_path):
 
 def test_declaration_lines_are_linked_to_their_parties(ws, tmp_path):
     load_file(ws, write_csv(tmp_path / "d.csv", [cn_row(**{"许可证号": "24CN-SB-0001"})], CN_HEADERS))
-    types = {t for (t,) in ws.con.execute("SELECT type FROM edges").fetchall()}
+    types = {t for (t,) in ws.con.execute("SELECT type FROM graph_edges").fetchall()}
     assert types == {"EXPORTED", "PRODUCED_BY", "CONSIGNED_TO", "DECLARED_BY", "UNDER_LICENCE", "SHIPPED_AS"}
-    exporter = ws.con.execute("SELECT src FROM edges WHERE type = 'EXPORTED'").fetchall()[0][0]
+    exporter = ws.con.execute("SELECT src FROM graph_edges WHERE type = 'EXPORTED'").fetchall()[0][0]
     assert exporter == f"Company:uscc:{EXPORTER_USCC}"
