@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 

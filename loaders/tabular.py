@@ -106,7 +106,7 @@ def read_csv_bytes(data: bytes, path: Path) -> SourceTable:
     return _read_csv_slow(body.decode(encoding), headers, delimiter, encoding)
 
 
-def _arrow_csv(body: bytes, names: list[str], delimiter: str, encoding: str, on_invalid) -> pa.Table:  # noqa: ANN001
+def _arrow_csv(body: bytes, names: list[str], delimiter: str, encoding: str, on_invalid) -> pa.Table:
     return pacsv.read_csv(
         io.BytesIO(body),
         read_options=pacsv.ReadOptions(
