@@ -30,4 +30,5 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 test: lint
+	$(BIN)/python -m graphtool.neo4j_server fetch   # the Neo4j jars, via Maven (cached in ~/.m2)
 	$(BIN)/python -m pytest -q

@@ -49,9 +49,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 
+import neo4j
 from neo4j.exceptions import DriverError, Neo4jError
 
-import neo4j
 from graphtool.errors import BackendError
 
 #: The Maven project that pins the server version (a source checkout's ``neo4j/pom.xml``).
@@ -193,6 +193,16 @@ def server_settings(port: int) -> dict[str, str]:
     }
 
 
+def write_home(home: Path, settings: Mapping[str, str]) -> Path:
+    """Lay out a server home: ``conf/neo4j.conf`` holding ``settings``, and ``logs/``. Returns ``conf``."""
+    conf = home / "conf"
+    conf.mkdir()
+    (home / "logs").mkdir()
+    text = "".join(f"{key}={value}\n" for key, value in settings.items())
+    (conf / "neo4j.conf").write_text(text, encoding="utf-8")
+    return conf
+
+
 class LocalNeo4j:
     """A Neo4j Community server in a fresh temporary home, for the lifetime of a ``with`` block.
 
@@ -249,13 +259,7 @@ class LocalNeo4j:
         main_class = entry_point(lib, self.version)
         self.home = Path(tempfile.mkdtemp(prefix="graphtool-neo4j-"))
         self.port = free_port()
-        conf = self.home / "conf"
-        conf.mkdir()
-        (self.home / "logs").mkdir()
-        lines = [
-            f"{key}={value}" for key, value in {**server_settings(self.port), **self.extra_settings}.items()
-        ]
-        (conf / "neo4j.conf").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        conf = write_home(self.home, {**server_settings(self.port), **self.extra_settings})
         cmd = [
             java,
             *JVM_FLAGS,
@@ -264,20 +268,21 @@ class LocalNeo4j:
             main_class,
             f"--home-dir={self.home}",
             f"--config-dir={conf}",
-            "--console-mode",  # user log to stdout (our log file); else "daemon mode" hides it
+            "--console-mode",  # the user log goes to stdout (our log file) as well as to logs/neo4j.log
         ]
         started = time.monotonic()
-        with open(self.log_path, "wb") as log:
-            self._process = subprocess.Popen(
-                cmd,
-                cwd=self.home,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        atexit.register(self.stop)
+        atexit.register(self.stop)  # a test run that dies early must not leave a server behind
         try:
+            with open(self.log_path, "wb") as log:
+                # Own session and process group: Ctrl-C in a terminal does not reach it, stop() does.
+                self._process = subprocess.Popen(
+                    cmd,
+                    cwd=self.home,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
             self._wait_until_ready(started)
         except BaseException:
             self.keep_home = True  # keep the logs the error points to
