@@ -17,6 +17,18 @@ from graphtool import __version__
 from graphtool.errors import GraphtoolError
 
 DEFAULT_WORKSPACE = "graphtool.duckdb"
+# Registers and lists first, then the declarations that mention their firms, then the foreign side.
+DEMO_LOAD_ORDER = [
+    "restricted_list.csv",
+    "companies.csv",
+    "people.csv",
+    "ownership.csv",
+    "officers.csv",
+    "licences.csv",
+    "declarations.csv",
+    "bills_of_lading.csv",
+    "trade_stats.csv",
+]
 
 
 def _emit(ctx: click.Context, data: Any, text: Callable[[Any], str]) -> None:
@@ -78,7 +90,7 @@ def _load_text(reports: list[dict]) -> str:
             + (f"; {r['conflicts']} conflicting values flagged" if r["conflicts"] else "")
         )
         if r["nodes"]:
-            lines.append("  new nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(r["nodes"].items())))
+            lines.append("  new nodes: " + ", ".join(f"{k} {v}" for k, v in sorted(r["nodes"].items()) if v))
         if r["edges"]:
             lines.append("  relationships: " + ", ".join(f"{k} {v}" for k, v in sorted(r["edges"].items())))
         if r["quarantined"]:
@@ -234,12 +246,13 @@ def demo(ctx: click.Context, out: Path, declarations: int, seed: int, load: bool
     reports = []
     if load:
         with _open(ctx) as ws:
-            files = summary.load_order()
+            files = [path for name, path in summary.files.items() if name in DEMO_LOAD_ORDER]
+            files.sort(key=lambda p: DEMO_LOAD_ORDER.index(p.name))
             bar = tqdm(files, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr)
             for path in bar:
                 bar.set_description(path.name)
                 reports.append(load_file(ws, path).as_dict())
-    data = {"out": str(out), "files": {k: str(v) for k, v in summary.files().items()}, "loads": reports}
+    data = {"out": str(out), "files": {k: str(v) for k, v in summary.files.items()}, "loads": reports}
     _emit(ctx, data, lambda d: f"demo case written to {d['out']}\n" + _load_text(d["loads"]))
 
 

@@ -385,7 +385,7 @@ class Workspace:
         )
 
         for label, table in staged.nodes.items():
-            new = self._merge_nodes(label, table, file_id, batch_id)
+            new = self._merge_nodes(label, table, file_id, batch_id, report.edges)
             report.nodes[label] = report.nodes.get(label, 0) + new
         for rel_type, count in self._merge_edges(staged.edges, file_id, batch_id).items():
             report.edges[rel_type] = report.edges.get(rel_type, 0) + count
@@ -410,13 +410,20 @@ class Workspace:
             with suppress(duckdb.Error):  # only some are registered, depending on the batch
                 con.unregister(name)
 
-    def _merge_nodes(self, label: str, table: pa.Table, file_id: int, batch_id: int) -> int:
-        """Insert new nodes, fill gaps in known ones, record differing values; returns new node count."""
+    def _merge_nodes(
+        self, label: str, table: pa.Table, file_id: int, batch_id: int, links: dict[str, int]
+    ) -> int:
+        """Insert new nodes, fill gaps in known ones, record differing values; returns the new node count
+        and adds the relationships stored as link columns to ``links``."""
         con = self.con
         kind = self.model.node(label)
         names = [*kind.properties, *kind.link_columns]
         props = [q(p) for p in names]
-        compared = [q(p) for p in names if not is_derived(p)]
+        # a value is compared through its normal form where one exists: "ACME Co., Ltd" and
+        # "ACME CO LTD" are spellings of one name (kept as aliases), not a conflict
+        compared = [
+            (q(p), q(f"{p}_norm") if f"{p}_norm" in names else q(p)) for p in names if not is_derived(p)
+        ]
         target = node_table(label)
         con.register("s_nodes", table)
         con.execute("""CREATE OR REPLACE TEMP TABLE t_rows AS
@@ -430,16 +437,16 @@ class Workspace:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_nodes AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
             # values that differ inside this chunk for one id (only ids whose rows are not all alike)
-            together = ", ".join(compared)
+            together = ", ".join(c for _, c in compared)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_varied AS
                             SELECT r.* FROM t_rows r WHERE r.id IN (
                               SELECT id FROM t_rows GROUP BY id HAVING count(DISTINCT ({together})) > 1)""")
-            for p in compared:
+            for p, c in compared:
                 con.execute(
                     f"""INSERT INTO conflicts
                         SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
                         FROM t_varied r JOIN t_nodes n USING (id)
-                        WHERE r.{p} IS NOT NULL AND r.{p} IS DISTINCT FROM n.{p}
+                        WHERE r.{c} IS NOT NULL AND r.{c} IS DISTINCT FROM n.{c}
                         GROUP BY r.id, n.{p}, r.{p}""",
                     [p.strip('"'), file_id, batch_id],
                 )
@@ -447,12 +454,12 @@ class Workspace:
             f"CREATE OR REPLACE TEMP TABLE t_known AS SELECT o.* FROM {target} o SEMI JOIN t_nodes n USING (id)"
         )
         if con.execute("SELECT count(*) FROM t_known").fetchall()[0][0]:
-            for p in compared:  # values that differ from what earlier sources said
+            for p, c in compared:  # values that differ from what earlier sources said
                 con.execute(
                     f"""INSERT INTO conflicts
                         SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
                         FROM t_nodes n JOIN t_known o USING (id)
-                        WHERE n.{p} IS NOT NULL AND o.{p} IS NOT NULL AND n.{p} IS DISTINCT FROM o.{p}""",
+                        WHERE n.{c} IS NOT NULL AND o.{c} IS NOT NULL AND n.{c} IS DISTINCT FROM o.{c}""",
                     [p.strip('"'), file_id, batch_id],
                 )
             fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)
@@ -469,6 +476,13 @@ class Workspace:
                 SELECT id, {columns}, ?, row_no, ? FROM t_nodes ANTI JOIN t_known USING (id)""",
             [file_id, batch_id],
         ).fetchall()[0][0]
+        if {"name", "name_norm", "aliases"} <= set(names):
+            con.execute(  # other spellings of the same normalised name become aliases
+                f"""UPDATE {target} SET aliases = list_sort(list_distinct(coalesce({target}.aliases, []) || v.names))
+                    FROM (SELECT r.id, list(DISTINCT r.name) AS names FROM t_rows r JOIN {target} o USING (id)
+                          WHERE r.name <> o.name AND r.name_norm = o.name_norm GROUP BY r.id) v
+                    WHERE {target}.id = v.id AND NOT list_has_all(coalesce({target}.aliases, []), v.names)"""
+            )
         # every mention that is not the row's own primary item is remembered with its rows
         con.execute(
             """INSERT INTO mentions
@@ -477,6 +491,14 @@ class Workspace:
                GROUP BY r.id""",
             [file_id, batch_id],
         )
+        if kind.link_columns:  # relationships stored on the node count as relationships in the report
+            counts = ", ".join(f"count({q(c)})" for c in kind.link_columns)
+            values = con.execute(
+                f"SELECT {counts} FROM t_rows r SEMI JOIN t_settle s ON s.row_no = r.row_no AND s.item_id = r.id"
+            ).fetchall()[0]
+            for rel_type, value in zip(kind.link_columns.values(), values, strict=True):
+                if value:
+                    links[rel_type] = links.get(rel_type, 0) + value
         return new
 
     def _merge_edges(self, table: pa.Table, file_id: int, batch_id: int) -> dict[str, int]:

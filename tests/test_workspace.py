@@ -144,3 +144,19 @@ def test_a_load_killed_midway_leaves_the_workspace_as_it_was(tmp_path):
     with Workspace.open(db) as ws:
         assert snapshot(ws) == before
         assert ws.con.execute("SELECT count(*) FROM source_files").fetchall() == [(1,)]
+
+
+def test_spellings_of_one_normalised_name_become_aliases_not_conflicts(ws, tmp_path):
+    rows = [
+        cn_row(**{"项号": str(i), "境外收货人": name})
+        for i, name in enumerate(
+            ["Apex Alloys Trading Co., Ltd", "APEX ALLOYS TRADING CO LTD", "Apex Alloys Trading Co Ltd."], 1
+        )
+    ]
+    report = load_file(ws, write_csv(tmp_path / "d.csv", rows, CN_HEADERS))
+    assert report.conflicts == 0
+    name, aliases = ws.con.execute("SELECT name, aliases FROM node_company WHERE country = 'TH'").fetchall()[
+        0
+    ]
+    assert name == "Apex Alloys Trading Co., Ltd"
+    assert aliases == ["APEX ALLOYS TRADING CO LTD", "Apex Alloys Trading Co Ltd."]
