@@ -57,9 +57,8 @@ def status(ws: Workspace) -> dict[str, Any]:
 def quarantine(ws: Workspace, file: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
     """Rejected rows with every reason and the original record, oldest first."""
     rows = ws.con.execute(
-        """SELECT f.name, q.row_no, q.reasons, r.record
+        """SELECT f.name, q.file_id, q.row_no, q.reasons
            FROM quarantine q JOIN source_files f USING (file_id)
-           LEFT JOIN raw_records r ON r.file_id = q.file_id AND r.row_no = q.row_no
            WHERE ? IS NULL OR f.name = ? OR f.path = ?
            ORDER BY q.file_id, q.row_no LIMIT ?""",
         [file, file, file, limit],
@@ -69,9 +68,9 @@ def quarantine(ws: Workspace, file: str | None = None, limit: int = 100) -> list
             "file": name,
             "row": row_no,
             "reasons": json.loads(reasons),
-            "record": json.loads(record) if record else None,
+            "record": ws.raw_record(file_id, row_no),
         }
-        for name, row_no, reasons, record in rows
+        for name, file_id, row_no, reasons in rows
     ]
 
 

@@ -45,6 +45,11 @@ SQL_TYPES = {
 PROVENANCE_COLUMNS = "file_id BIGINT, row_no BIGINT, batch_id BIGINT"
 
 
+def raw_table(file_id: int) -> str:
+    """Each source file keeps its rows, as read, in a table of its own."""
+    return f"raw_{int(file_id)}"
+
+
 def node_table(label: str) -> str:
     """Table name of a label; labels come from the model only, never from input."""
     load_model().node(label)
@@ -68,10 +73,10 @@ def ddl(model: Model) -> list[str]:
            loaded BIGINT, quarantined BIGINT, duplicates BIGINT, conflicts BIGINT)""",
         """CREATE TABLE IF NOT EXISTS source_files (file_id BIGINT PRIMARY KEY, batch_id BIGINT, name VARCHAR,
            path VARCHAR, size BIGINT, sha256 VARCHAR, loader VARCHAR, mapping VARCHAR, encoding VARCHAR,
-           loaded_at TIMESTAMP, rows_read BIGINT, loaded BIGINT, quarantined BIGINT, duplicates BIGINT)""",
-        "CREATE TABLE IF NOT EXISTS raw_records (file_id BIGINT, row_no BIGINT, record VARCHAR, record_hash UBIGINT)",
+           loaded_at TIMESTAMP, rows_read BIGINT, loaded BIGINT, quarantined BIGINT, duplicates BIGINT,
+           raw_table VARCHAR, raw_columns VARCHAR[])""",
         "CREATE TABLE IF NOT EXISTS quarantine (file_id BIGINT, batch_id BIGINT, row_no BIGINT, reasons VARCHAR)",
-        "CREATE TABLE IF NOT EXISTS primary_items (item_id VARCHAR, file_id BIGINT, row_no BIGINT)",
+        "CREATE TABLE IF NOT EXISTS primary_items (item_id VARCHAR, file_id BIGINT, row_no BIGINT, record_hash UBIGINT)",
         """CREATE TABLE IF NOT EXISTS mentions (item_id VARCHAR, file_id BIGINT, batch_id BIGINT,
            first_row BIGINT, n_rows BIGINT)""",
         """CREATE TABLE IF NOT EXISTS conflicts (item_id VARCHAR, property VARCHAR, kept_value VARCHAR,
@@ -257,7 +262,7 @@ class Workspace:
         file_id = con.execute("SELECT coalesce(max(file_id), 0) + 1 FROM source_files").fetchall()[0][0]
         started = dt.datetime.now()
         con.execute(
-            "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0)",
+            "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, ?, NULL)",
             [
                 file_id,
                 batch_id,
@@ -269,6 +274,7 @@ class Workspace:
                 source.mapping,
                 source.encoding,
                 started,
+                raw_table(file_id),
             ],
         )
         report = LoadReport(
@@ -319,39 +325,35 @@ class Workspace:
     def _ingest_chunk(self, staged: Staged, file_id: int, batch_id: int, report: LoadReport) -> None:
         con = self.con
         ids = [file_id, batch_id]
-        con.register("s_raw", staged.raw)
-        con.execute("INSERT INTO raw_records SELECT ?, row_no, record, hash(record) FROM s_raw", [file_id])
+        raw = raw_table(file_id)
+        self._store_raw(staged, file_id)
 
         # Settle each accepted row's primary item: first in file wins; a repeat is a duplicate
         # (identical original record) or a conflict (different record), also across files.
         con.register("s_primary", staged.primaries)
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE t_primary AS
-               SELECT p.row_no, p.item_id, r.record_hash AS h, r.record
-               FROM s_primary p JOIN raw_records r ON r.file_id = ? AND r.row_no = p.row_no""",
-            [file_id],
-        )
-        repeats = con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]
-        if repeats:
-            con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
-                           SELECT *, row_number() OVER w AS k, first(row_no) OVER w AS first_row,
-                                  first(h) OVER w AS first_h, first(record) OVER w = record AS same_as_first
-                           FROM t_primary WINDOW w AS (PARTITION BY item_id ORDER BY row_no)""")
+        con.execute(f"""CREATE OR REPLACE TEMP TABLE t_primary AS
+                        SELECT p.row_no, p.item_id, r.record_hash AS h FROM s_primary p JOIN {raw} r USING (row_no)""")
+        if con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_primary AS
+                            SELECT t.*, {self._same_record(file_id, "a", "b")} AS same_as_first
+                            FROM (SELECT *, row_number() OVER w AS k, first(row_no) OVER w AS first_row,
+                                         first(h) OVER w AS first_h
+                                  FROM t_primary WINDOW w AS (PARTITION BY item_id ORDER BY row_no)) t
+                            JOIN {raw} a ON a.row_no = t.row_no JOIN {raw} b ON b.row_no = t.first_row""")
         else:
             con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
                            SELECT *, 1 AS k, row_no AS first_row, h AS first_h, true AS same_as_first
                            FROM t_primary""")
         con.execute("""
             CREATE OR REPLACE TEMP TABLE t_earlier AS
-            SELECT t.row_no, e.file_id AS e_file, e.row_no AS e_row, rr.record_hash = t.h AND rr.record = t.record AS e_same,
-                   f.name AS e_name
+            SELECT t.row_no, e.file_id AS e_file, e.row_no AS e_row, e.record_hash = t.h AS e_same, f.name AS e_name
             FROM t_primary t
             JOIN primary_items e ON e.item_id = t.item_id
-            JOIN raw_records rr ON rr.file_id = e.file_id AND rr.row_no = e.row_no
             JOIN source_files f ON f.file_id = e.file_id""")
+        self._confirm_same_records(file_id)
         con.execute(
             """CREATE OR REPLACE TEMP TABLE t_settle AS
-               SELECT t.row_no, t.item_id,
+               SELECT t.row_no, t.item_id, t.h,
                  CASE WHEN e.row_no IS NOT NULL AND e.e_same THEN 'duplicate'
                       WHEN e.row_no IS NOT NULL AND e.e_file = ? THEN 'conflict_file'
                       WHEN e.row_no IS NOT NULL THEN 'conflict_earlier'
@@ -367,7 +369,7 @@ class Workspace:
             "CREATE OR REPLACE TEMP TABLE t_ok AS SELECT row_no FROM t_settle WHERE outcome = 'accepted'"
         )
         con.execute(
-            "INSERT INTO primary_items SELECT item_id, ?, row_no FROM t_settle WHERE outcome = 'accepted'",
+            "INSERT INTO primary_items SELECT item_id, ?, row_no, h FROM t_settle WHERE outcome = 'accepted'",
             [file_id],
         )
         con.register("s_quarantine", staged.quarantine)
@@ -410,6 +412,81 @@ class Workspace:
             with suppress(duckdb.Error):  # only some are registered, depending on the batch
                 con.unregister(name)
 
+    def _store_raw(self, staged: Staged, file_id: int) -> None:
+        """Every row read, with its original values, in the file's own raw table (one text column
+        per source header: columnar storage keeps a million rows cheap)."""
+        con = self.con
+        raw = raw_table(file_id)
+        columns = [c for c in staged.raw.column_names if c != "row_no"]
+        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [raw]).fetchall()[0][
+            0
+        ]:
+            con.execute(
+                f"CREATE TABLE {raw} (row_no BIGINT, record_hash UBIGINT, "
+                + ", ".join(f"{q(c)} VARCHAR" for c in columns)
+                + ")"
+            )
+            con.execute(
+                "UPDATE source_files SET raw_columns = ? WHERE file_id = ?", [staged.raw_columns, file_id]
+            )
+        con.register("s_raw", staged.raw)
+        values = ", ".join(q(c) for c in columns)
+        con.execute(f"INSERT INTO {raw} SELECT row_no, hash({values}), {values} FROM s_raw")
+
+    def _raw_columns(self, file_id: int) -> list[str]:
+        rows = self.con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE table_name = ? AND column_name NOT IN "
+            "('row_no', 'record_hash') ORDER BY column_index",
+            [raw_table(file_id)],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def _same_record(self, file_id: int, a: str, b: str) -> str:
+        """SQL: rows ``a`` and ``b`` (of raw tables of this file's layout) hold the same original values."""
+        columns = self._raw_columns(file_id)
+        return " AND ".join(f"{a}.{q(c)} IS NOT DISTINCT FROM {b}.{q(c)}" for c in columns) or "true"
+
+    def _confirm_same_records(self, file_id: int) -> None:
+        """Equal 64-bit hashes are confirmed cell by cell against the earlier file's raw table."""
+        con = self.con
+        mine = con.execute("SELECT raw_columns FROM source_files WHERE file_id = ?", [file_id]).fetchall()[0][
+            0
+        ]
+        for (other,) in con.execute("SELECT DISTINCT e_file FROM t_earlier WHERE e_same").fetchall():
+            theirs = con.execute(
+                "SELECT raw_columns FROM source_files WHERE file_id = ?", [other]
+            ).fetchall()[0][0]
+            if theirs != mine or self._raw_columns(other) != self._raw_columns(file_id):
+                con.execute("UPDATE t_earlier SET e_same = false WHERE e_file = ?", [other])
+                continue
+            same = self._same_record(file_id, "a", "b")
+            con.execute(
+                f"""UPDATE t_earlier SET e_same = false WHERE e_file = ? AND e_same AND row_no IN (
+                      SELECT t.row_no FROM t_earlier t JOIN {raw_table(file_id)} a ON a.row_no = t.row_no
+                      JOIN {raw_table(other)} b ON b.row_no = t.e_row WHERE t.e_file = ? AND NOT ({same}))""",
+                [other, other],
+            )
+
+    def raw_record(self, file_id: int, row_no: int) -> dict[str, Any] | None:
+        """The original values of one source row, keyed by the source's own headers."""
+        columns = self._raw_columns(file_id)
+        if not columns:
+            return None
+        rows = self.con.execute(
+            f"SELECT {', '.join(q(c) for c in columns)} FROM {raw_table(file_id)} WHERE row_no = ?", [row_no]
+        ).fetchall()
+        if not rows:
+            return None
+        values = dict(zip(columns, rows[0], strict=True))
+        if "record" in values:
+            return json.loads(values["record"])
+        if values.get("malformed"):
+            return json.loads(values["malformed"])
+        headers = self.con.execute(
+            "SELECT raw_columns FROM source_files WHERE file_id = ?", [file_id]
+        ).fetchall()
+        return dict(zip(headers[0][0], (values[f"c{i}"] for i in range(len(headers[0][0]))), strict=True))
+
     def _merge_nodes(
         self, label: str, table: pa.Table, file_id: int, batch_id: int, links: dict[str, int]
     ) -> int:
@@ -426,16 +503,18 @@ class Workspace:
         ]
         target = node_table(label)
         con.register("s_nodes", table)
-        con.execute("""CREATE OR REPLACE TEMP TABLE t_rows AS
-                       SELECT * FROM s_nodes WHERE row_no IN (SELECT row_no FROM t_ok)""")
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no)"
+        )
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]:
-            con.execute("CREATE OR REPLACE TEMP TABLE t_nodes AS SELECT * FROM t_rows")
+            con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_rows")
         else:
             firsts = ", ".join(
                 f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
             )
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_nodes AS
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_grouped AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
+            con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_grouped")
             # values that differ inside this chunk for one id (only ids whose rows are not all alike)
             together = ", ".join(c for _, c in compared)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_varied AS
@@ -483,12 +562,13 @@ class Workspace:
                           WHERE r.name <> o.name AND r.name_norm = o.name_norm GROUP BY r.id) v
                     WHERE {target}.id = v.id AND NOT list_has_all(coalesce({target}.aliases, []), v.names)"""
             )
-        # every mention that is not the row's own primary item is remembered with its rows
+        # mentions beyond the node's own provenance row (a node created by its only mention needs none)
         con.execute(
             """INSERT INTO mentions
                SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
                ANTI JOIN t_settle s ON s.row_no = r.row_no AND s.item_id = r.id
-               GROUP BY r.id""",
+               GROUP BY r.id
+               HAVING count(*) > 1 OR r.id IN (SELECT id FROM t_known)""",
             [file_id, batch_id],
         )
         if kind.link_columns:  # relationships stored on the node count as relationships in the report
@@ -508,8 +588,9 @@ class Workspace:
             return {}
         props = [q(p) for p in self.model.edge_properties()]
         con.register("s_edges", table)
-        con.execute("""CREATE OR REPLACE TEMP TABLE t_erows AS
-                       SELECT * FROM s_edges WHERE row_no IN (SELECT row_no FROM t_ok)""")
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW t_erows AS SELECT * FROM s_edges SEMI JOIN t_ok USING (row_no)"
+        )
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_erows")
         else:

@@ -46,7 +46,8 @@ class Reason:
 class Staged:
     """One source file, parsed and normalised, ready to be written.
 
-    ``raw``: row_no, record (JSON of the original values). ``primaries``: row_no, item_id — the
+    ``raw``: row_no and the original values — one text column per source header (``raw_columns``),
+    or, for non-tabular sources, one ``record`` column of JSON. ``primaries``: row_no, item_id — the
     node or edge each accepted row is *about* (a declaration line, an ownership edge); it decides
     duplicates and conflicts. ``nodes``: label -> table(id, row_no, <model properties>).
     ``edges``: table(id, type, src, dst, row_no, <edge properties>). ``quarantine``: row_no,
@@ -55,6 +56,7 @@ class Staged:
 
     rows_read: int
     raw: pa.Table
+    raw_columns: list[str] | None  # headers of the raw cell columns; None: one JSON ``record`` column
     primaries: pa.Table
     nodes: dict[str, pa.Table]
     edges: pa.Table
@@ -159,6 +161,7 @@ class RecordBuilder:
         }
         return Staged(
             rows_read=len(self._raw),
+            raw_columns=None,
             raw=pa.Table.from_arrays(
                 [
                     pa.array([r[0] for r in self._raw], pa.int64()),

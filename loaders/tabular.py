@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -30,7 +29,6 @@ from loaders.mapping import Entity, Mapping, Relationship
 from loaders.staging import (
     PRIMARY_SCHEMA,
     QUARANTINE_SCHEMA,
-    RAW_SCHEMA,
     Reason,
     Staged,
     edge_schema,
@@ -196,29 +194,23 @@ def matched_fields(mapping: Mapping, headers: list[str]) -> tuple[int, bool]:
     return len(hits), required
 
 
-def raw_records(
+def raw_cells(
     table: pa.Table, headers: list[str], bad_rows: list[tuple[int, dict[str, str], str]], row_no: pa.Array
 ) -> pa.Table:
-    """Each row's original cells as a JSON object keyed by header (built column-wise in DuckDB)."""
+    """Each row's original cells, one text column per header (c0, c1, ...), and for rows that could
+    not be split into the header's columns their fields as JSON in ``malformed``."""
     cells = table.select(headers).rename_columns([f"c{i}" for i in range(len(headers))])
-    cells = cells.append_column("row_no", row_no)
-    # headers are untrusted text: they go in as parameters, never into the SQL string
-    members = ", ".join(f"${i + 1}, c{i}" for i in range(len(headers)))
-    con = duckdb.connect()
-    con.register("cells", cells)
-    records = con.sql(
-        f"SELECT row_no, json_object({members})::VARCHAR AS record FROM cells", params=headers
-    ).to_arrow_table()
-    con.close()
+    cells = cells.add_column(0, "row_no", row_no).append_column(
+        "malformed", pa.nulls(table.num_rows, pa.string())
+    )
     if bad_rows:
-        extra = pa.table(
-            {
-                "row_no": pa.array([r for r, _, _ in bad_rows], pa.int64()),
-                "record": pa.array([json.dumps(o, ensure_ascii=False) for _, o, _ in bad_rows]),
-            }
+        extra = {"row_no": pa.array([r for r, _, _ in bad_rows], pa.int64())}
+        extra |= {f"c{i}": pa.nulls(len(bad_rows), pa.string()) for i in range(len(headers))}
+        extra["malformed"] = pa.array(
+            [json.dumps(o, ensure_ascii=False) for _, o, _ in bad_rows], pa.string()
         )
-        records = pa.concat_tables([records.cast(RAW_SCHEMA), extra.cast(RAW_SCHEMA)])
-    return records.cast(RAW_SCHEMA)
+        cells = pa.concat_tables([cells, pa.table(extra, schema=cells.schema)])
+    return cells
 
 
 class _Rows:
@@ -491,7 +483,8 @@ def stage_table(
     )
     return Staged(
         rows_read=n + len(bad_rows),
-        raw=raw_records(table, source.headers, bad_rows, row_no),
+        raw=raw_cells(table, source.headers, bad_rows, row_no),
+        raw_columns=source.headers,
         primaries=primaries,
         nodes=nodes_out,
         edges=edges_out,

@@ -62,8 +62,7 @@ def test_a_rejected_row_names_file_row_field_value_and_every_reason(ws, tmp_path
     assert by_field["境外收货人"]["rule"] == "required"
     assert "纳尼亚" in by_field["运抵国(地区)"]["message"]
     # the rejected row's original values are kept too
-    record = ws.con.execute("SELECT record FROM raw_records WHERE row_no = 2").fetchall()[0][0]
-    assert json.loads(record)["净重(千克)"] == "二十"
+    assert ws.raw_record(1, 2)["净重(千克)"] == "二十"
 
 
 def test_a_missing_required_column_fails_the_whole_file_and_loads_nothing(ws, tmp_path):
