@@ -171,6 +171,8 @@ class Workspace:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        con.execute("SET preserve_insertion_order = false")  # rows carry their own row_no: lets inserts run in parallel
+        con.execute("SET preserve_insertion_order = false")  # rows carry their own row_no; inserts run in parallel
         ws = cls(path, con, read_only)
         if not read_only:
             ws._create()

@@ -13,6 +13,7 @@ import io
 import json
 import unicodedata
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -323,13 +324,22 @@ def _typed(values: pa.Array, target: pa.DataType, n: int) -> pa.Array:
 CHUNK_ROWS = 200_000
 
 
-def stage_chunks(
-    source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int = CHUNK_ROWS
-) -> Iterator[Staged]:
-    """Stage a table in slices of rows, so memory stays bounded whatever the file size."""
+def stage_chunks(source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Staged]:
+    """Stage a table in slices of rows, so memory stays bounded whatever the file size. The next
+    slice is staged in a worker thread while the caller writes the current one (Arrow and DuckDB
+    release the GIL, so the two overlap on two cores)."""
     resolve_columns(mapping, source.headers, path)  # a missing column fails before any work
-    for start in range(0, max(source.table.num_rows, 1), chunk_rows):
-        yield stage_table(source, mapping, path, start=start, stop=start + chunk_rows)
+    starts = iter(range(0, max(source.table.num_rows, 1), chunk_rows))
+
+    def stage_next() -> Staged | None:
+        start = next(starts, None)
+        return None if start is None else stage_table(source, mapping, path, start=start, stop=start + chunk_rows)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(stage_next)
+        while (staged := pending.result()) is not None:
+            pending = pool.submit(stage_next)
+            yield staged
 
 
 def stage_table(
