@@ -112,15 +112,18 @@ def _load_text(reports: list[dict]) -> str:
 @friendly_errors
 def load(ctx: click.Context, files: tuple[Path, ...], mapping: Path | None) -> None:
     """Load source files (format recognised from headers or structure)."""
+
+    with _open(ctx) as ws:
+        reports = [_load_with_progress(ws, path, mapping) for path in files]
+    _emit(ctx, reports, _load_text)
+
+
+def _load_with_progress(ws, path: Path, mapping: Path | None = None) -> dict:
+    """Load one file, with a progress bar of rows written when on a terminal."""
     from loaders import load_file
 
-    reports = []
-    with _open(ctx) as ws:
-        bar = tqdm(files, unit="file", disable=not sys.stderr.isatty() or len(files) < 2, file=sys.stderr)
-        for path in bar:
-            bar.set_description(path.name)
-            reports.append(load_file(ws, path, mapping).as_dict())
-    _emit(ctx, reports, _load_text)
+    with tqdm(desc=path.name, unit=" rows", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+        return load_file(ws, path, mapping, progress=bar.update).as_dict()
 
 
 def _status_text(s: dict) -> str:
@@ -240,7 +243,6 @@ def search(ctx: click.Context, query: str, limit: int) -> None:
 def demo(ctx: click.Context, out: Path, declarations: int, seed: int, load: bool) -> None:
     """Generate the synthetic demo case (seeded) and load it."""
     from graphtool.demo import generate
-    from loaders import load_file
 
     summary = generate(out, declarations=declarations, seed=seed)
     reports = []
@@ -248,10 +250,7 @@ def demo(ctx: click.Context, out: Path, declarations: int, seed: int, load: bool
         with _open(ctx) as ws:
             files = [path for name, path in summary.files.items() if name in DEMO_LOAD_ORDER]
             files.sort(key=lambda p: DEMO_LOAD_ORDER.index(p.name))
-            bar = tqdm(files, unit="file", disable=not sys.stderr.isatty(), file=sys.stderr)
-            for path in bar:
-                bar.set_description(path.name)
-                reports.append(load_file(ws, path).as_dict())
+            reports = [_load_with_progress(ws, path) for path in files]
     data = {"out": str(out), "files": {k: str(v) for k, v in summary.files.items()}, "loads": reports}
     _emit(ctx, data, lambda d: f"demo case written to {d['out']}\n" + _load_text(d["loads"]))
 

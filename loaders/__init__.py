@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 
 from graphtool.errors import SourceError
+from loaders.staging import Staged
 
-if TYPE_CHECKING:  # the workspace imports loaders.staging, so these are imported where used
+if TYPE_CHECKING:  # the workspace imports this package's staging module, so these are imported where used
     from graphtool.workspace import LoadReport, Workspace
     from loaders.mapping import Mapping
-    from loaders.staging import Staged
 
 STRUCTURED = ("loaders.ftm", "loaders.bods", "loaders.ofac_sdn", "loaders.us_lists")
 SNIFF_BYTES = 64 * 1024
@@ -72,7 +72,13 @@ def stage_file(
     return stage_chunks(source, mapping, path), "tabular", mapping.name, source.encoding
 
 
-def load_file(workspace: Workspace, path: str | Path, mapping: str | Path | None = None) -> LoadReport:
+def load_file(
+    workspace: Workspace,
+    path: str | Path,
+    mapping: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Load one file into the workspace; ``progress`` is called with the rows of each written chunk."""
     from graphtool.workspace import LoadReport, SourceInfo
 
     path = Path(path)
@@ -89,4 +95,12 @@ def load_file(workspace: Workspace, path: str | Path, mapping: str | Path | None
         )
     staged, loader, mapping_name, encoding = stage_file(path, data, Path(mapping) if mapping else None)
     info = SourceInfo(path.name, str(path.resolve()), len(data), sha256, loader, mapping_name, encoding)
+    if progress is not None:
+        staged = _reporting([staged] if isinstance(staged, Staged) else staged, progress)
     return workspace.ingest(staged, info)
+
+
+def _reporting(chunks: Iterable[Staged], progress: Callable[[int], None]) -> Iterator[Staged]:
+    for chunk in chunks:
+        yield chunk
+        progress(chunk.rows_read)  # after the workspace has written it
