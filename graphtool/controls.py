@@ -15,6 +15,8 @@ from importlib import resources
 from itertools import pairwise
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 
 from graphtool.errors import GraphtoolError
@@ -83,6 +85,26 @@ class Rule:
             return self.scope == "except"
         return (destination in self.scope_countries) == (self.scope == "only")
 
+    def in_force_array(self, on: pa.Array, destination: pa.Array) -> pa.Array:
+        """``in_force`` for whole Arrow columns of dates and destinations (null dates: not in force)."""
+        active = pc.greater_equal(on, pa.scalar(self.effective_from, pa.date32()))
+        if self.effective_to is not None:
+            active = pc.and_(active, pc.less_equal(on, pa.scalar(self.effective_to, pa.date32())))
+        for s in self.suspensions:
+            inside = pc.and_(
+                pc.greater_equal(on, pa.scalar(s.start, pa.date32())),
+                pc.less_equal(on, pa.scalar(s.end, pa.date32())),
+            )
+            active = pc.and_(active, pc.invert(inside))
+        if self.scope != "all":
+            listed = pc.is_in(destination, value_set=pa.array(sorted(self.scope_countries), pa.string()))
+            covered = listed if self.scope == "only" else pc.invert(listed)
+            unknown = pa.scalar(self.scope == "except")  # an unknown destination, as covers_destination says
+            active = pc.and_(
+                active, pc.fill_null(pc.if_else(pc.is_null(destination), unknown, covered), False)
+            )
+        return pc.fill_null(active, False)
+
     def in_force(self, on: date, destination: str | None) -> bool:
         """In effect on ``on`` (started, not ended, not suspended) and covering ``destination``."""
         if on < self.effective_from or (self.effective_to is not None and on > self.effective_to):
@@ -99,6 +121,10 @@ class ControlRules:
     def rules_for_code(self, hs_code: str) -> list[Rule]:
         """All rules whose reference codes are prefixes of ``hs_code``, in file order."""
         return [rule for rule in self.rules if rule.matches_code(hs_code)]
+
+    def by_priority(self) -> list[Rule]:
+        """Rules in the order ``applicable`` prefers them: most restrictive kind first, then file order."""
+        return sorted(self.rules, key=lambda rule: KINDS.index(rule.kind))
 
     def applicable(self, hs_code: str, on: date, destination: str | None) -> Rule | None:
         """The most restrictive rule in force for this code, date and destination (see KINDS)."""

@@ -34,6 +34,7 @@ from graphtool.model import Model, is_derived, load_model
 from loaders.staging import Staged
 
 SCHEMA_VERSION = "1"
+MEMORY_LIMIT = "1500MB"  # DuckDB's share of memory: a 1M-line load stays under 4 GiB in all
 SQL_TYPES = {
     "string": "VARCHAR",
     "string[]": "VARCHAR[]",
@@ -171,8 +172,14 @@ class Workspace:
             con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
-        con.execute("SET preserve_insertion_order = false")  # rows carry their own row_no: lets inserts run in parallel
-        con.execute("SET preserve_insertion_order = false")  # rows carry their own row_no; inserts run in parallel
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # beyond it DuckDB spills to disk
+        con.execute("SET enable_progress_bar = false")  # DuckDB would draw its own bars on stdout
+        con.execute(
+            "SET preserve_insertion_order = false"
+        )  # rows carry their own row_no: lets inserts run in parallel
+        con.execute(
+            "SET preserve_insertion_order = false"
+        )  # rows carry their own row_no; inserts run in parallel
         ws = cls(path, con, read_only)
         if not read_only:
             ws._create()

@@ -95,6 +95,7 @@ def load_file(
         )
     staged, loader, mapping_name, encoding = stage_file(path, data, Path(mapping) if mapping else None)
     info = SourceInfo(path.name, str(path.resolve()), len(data), sha256, loader, mapping_name, encoding)
+    del data  # parsed: the bytes are not needed while writing
     if progress is not None:
         staged = _reporting([staged] if isinstance(staged, Staged) else staged, progress)
     return workspace.ingest(staged, info)

@@ -86,22 +86,18 @@ def to_kg(weight: pa.Array, unit: pa.Array) -> tuple[pa.Array, pa.Array]:
 
 
 def control_rule(hs_code: pa.Array, on: pa.Array, destination: pa.Array) -> tuple[pa.Array, None]:
-    """Id of the control rule in force for the code on the date for the destination, else null."""
-    rules = control_rules()
-    codes_enc = pc.dictionary_encode(hs_code)
-    candidate = [bool(c and rules.rules_for_code(c)) for c in codes_enc.dictionary.to_pylist()]
-    has_candidate = pc.fill_null(pa.array(candidate, pa.bool_()).take(codes_enc.indices), False)
+    """Id of the control rule in force for the code on the date for the destination, else null
+    (the most restrictive kind first, then file order, as ``ControlRules.applicable``)."""
+    codes = pc.dictionary_encode(hs_code)
+    distinct = codes.dictionary.to_pylist()
     result = pa.nulls(len(hs_code), pa.string())
-    if not pc.any(has_candidate).as_py():
-        return result, None
-    positions = pc.indices_nonzero(has_candidate)
-    combos, index = _distinct_rows(hs_code.take(positions), on.take(positions), destination.take(positions))
-    found = []
-    for code, day, dest in combos:
-        rule = rules.applicable(code, day, dest) if day is not None else None
-        found.append(rule.id if rule else None)
-    values = pa.array(found, pa.string()).take(index)
-    return pc.replace_with_mask(result, has_candidate, values), None
+    for rule in control_rules().by_priority():
+        matches = pa.array([rule.matches_code(c) for c in distinct], pa.bool_()).take(codes.indices)
+        hit = pc.and_(pc.fill_null(matches, False), pc.is_null(result))
+        if pc.any(hit).as_py():
+            hit = pc.and_(hit, rule.in_force_array(on, destination))
+            result = pc.if_else(hit, pa.scalar(rule.id), result)
+    return result, None
 
 
 def control_item(rule_id: pa.Array) -> tuple[pa.Array, None]:

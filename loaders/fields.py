@@ -105,6 +105,16 @@ def _hs6(value: str) -> str:
     return hscodes.hs_code(value)[:6]
 
 
+_DECLARATION_NO = re.compile(r"^\d{18}$")
+
+
+def _declaration_no(value: str) -> str:
+    cleaned = text.clean(value)
+    if not _DECLARATION_NO.match(cleaned):
+        raise ValueError(f"'{cleaned}' is not an 18-digit declaration number")
+    return cleaned
+
+
 def scalar_function(f: Field) -> Callable[[str], Any]:
     """The pure function that normalises one value of this field."""
     simple: dict[str, Callable[[str], Any]] = {
@@ -125,6 +135,7 @@ def scalar_function(f: Field) -> Callable[[str], Any]:
         "transport_mode": codes.transport_mode,
         "trade_mode": codes.trade_mode,
         "phone": contacts.phone_norm,
+        "declaration_no": _declaration_no,
         "email": contacts.email_norm,
     }
     if f.type in simple:
@@ -176,7 +187,8 @@ def normalise(f: Field, arr: pa.Array) -> Column:
         message = pc.binary_join_element_wise(
             pa.scalar("'"), cleaned, "' is not an 18-digit declaration number", ""
         )
-        return Column(cleaned, pc.if_else(ok, pa.scalar(None, pa.string()), message), arr, f.type)
+        null = pa.scalar(None, pa.string())
+        return Column(pc.if_else(ok, cleaned, null), pc.if_else(ok, null, message), arr, f.type)
     if f.type in ("float", "int"):
         fast = _fast_float(arr)
         if fast is not None:

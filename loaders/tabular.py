@@ -324,7 +324,9 @@ def _typed(values: pa.Array, target: pa.DataType, n: int) -> pa.Array:
 CHUNK_ROWS = 200_000
 
 
-def stage_chunks(source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int = CHUNK_ROWS) -> Iterator[Staged]:
+def stage_chunks(
+    source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[Staged]:
     """Stage a table in slices of rows, so memory stays bounded whatever the file size. The next
     slice is staged in a worker thread while the caller writes the current one (Arrow and DuckDB
     release the GIL, so the two overlap on two cores)."""
@@ -333,7 +335,11 @@ def stage_chunks(source: SourceTable, mapping: Mapping, path: Path, chunk_rows: 
 
     def stage_next() -> Staged | None:
         start = next(starts, None)
-        return None if start is None else stage_table(source, mapping, path, start=start, stop=start + chunk_rows)
+        return (
+            None
+            if start is None
+            else stage_table(source, mapping, path, start=start, stop=start + chunk_rows)
+        )
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(stage_next)

@@ -259,3 +259,19 @@ def test_a_band_in_another_currency_is_refused():
 def test_a_band_with_low_above_high_is_refused():
     with pytest.raises(ReferenceDataError, match="china band must be numbers"):
         parse_price_bands(yaml.safe_load(BANDS.replace("china_low: 2.4", "china_low: 9")))
+
+
+def test_the_column_check_agrees_with_the_value_check_on_every_rule():
+    import datetime as dt
+
+    import pyarrow as pa
+
+    from graphtool.controls import control_rules
+
+    days = [dt.date(2023, 1, 1) + dt.timedelta(days=d) for d in range(0, 1500, 7)]
+    for destination in ["US", "TH", None]:
+        on = pa.array(days, pa.date32())
+        dest = pa.array([destination] * len(days), pa.string())
+        for rule in control_rules().rules:
+            expected = [rule.in_force(d, destination) for d in days]
+            assert rule.in_force_array(on, dest).to_pylist() == expected, rule.id

@@ -44,6 +44,7 @@ def write_lines(path: Path, *objects) -> Path:
 
 def test_the_sample_is_valid_followthemoney():
     import followthemoney
+
     schemas = set()
     for line in SAMPLE.read_text(encoding="utf-8").splitlines():
         try:
