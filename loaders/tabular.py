@@ -346,6 +346,8 @@ def stage_chunks(
         while (staged := pending.result()) is not None:
             pending = pool.submit(stage_next)
             yield staged
+            del staged
+            pa.default_memory_pool().release_unused()  # give freed chunk memory back to the system
 
 
 def stage_table(
