@@ -519,7 +519,7 @@ class Workspace:
             con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_rows")
         else:
             firsts = ", ".join(
-                f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
+                f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
             )
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_grouped AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
@@ -528,7 +528,7 @@ class Workspace:
             together = ", ".join(c for _, c in compared)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_varied AS
                             SELECT r.* FROM t_rows r WHERE r.id IN (
-                              SELECT id FROM t_rows GROUP BY id HAVING count(DISTINCT ({together})) > 1)""")
+                              SELECT id FROM t_rows GROUP BY id HAVING min(hash({together})) <> max(hash({together})))""")
             for p, c in compared:
                 con.execute(
                     f"""INSERT INTO conflicts
@@ -604,7 +604,7 @@ class Workspace:
             con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_erows")
         else:
             firsts = ", ".join(
-                f"first({p} ORDER BY row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
+                f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
             )
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_egrouped AS
                             SELECT id, any_value(type) AS type, any_value(src) AS src, any_value(dst) AS dst,
