@@ -515,41 +515,38 @@ class Workspace:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no)"
         )
-        if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]:
+        unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]
+        if unique:
             con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_rows")
         else:
-            firsts = ", ".join(
-                f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
-            )
+            firsts = ", ".join(f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_grouped AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
             con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_grouped")
-            # values that differ inside this chunk for one id (only ids whose rows are not all alike)
-            together = ", ".join(c for _, c in compared)
-            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_varied AS
-                            SELECT r.* FROM t_rows r WHERE r.id IN (
-                              SELECT id FROM t_rows GROUP BY id HAVING min(hash({together})) <> max(hash({together})))""")
-            for p, c in compared:
-                con.execute(
-                    f"""INSERT INTO conflicts
-                        SELECT r.id, ?, CAST(n.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
-                        FROM t_varied r JOIN t_nodes n USING (id)
-                        WHERE r.{c} IS NOT NULL AND r.{c} IS DISTINCT FROM n.{c}
-                        GROUP BY r.id, n.{p}, r.{p}""",
-                    [p.strip('"'), file_id, batch_id],
-                )
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE t_known AS SELECT o.* FROM {target} o SEMI JOIN t_nodes n USING (id)"
         )
-        if con.execute("SELECT count(*) FROM t_known").fetchall()[0][0]:
-            for p, c in compared:  # values that differ from what earlier sources said
+        known = con.execute("SELECT count(*) FROM t_known").fetchall()[0][0]
+        if known or not unique:
+            # every row that disagrees with the value the node keeps (an earlier source's, else this
+            # file's first) is a conflict; rows alike in all compared values are skipped by hash first
+            kept = ", ".join(f"coalesce(o.{p}, n.{p}) AS {p}" for p in props)
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_kept AS
+                            SELECT n.id, {kept} FROM t_nodes n LEFT JOIN t_known o USING (id)""")
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_varied AS
+                            SELECT r.* FROM t_rows r JOIN t_kept k USING (id)
+                            WHERE hash({", ".join(f"r.{c}" for _, c in compared)})
+                               <> hash({", ".join(f"k.{c}" for _, c in compared)})""")
+            for p, c in compared:
                 con.execute(
                     f"""INSERT INTO conflicts
-                        SELECT n.id, ?, CAST(o.{p} AS VARCHAR), CAST(n.{p} AS VARCHAR), ?, n.row_no, ?
-                        FROM t_nodes n JOIN t_known o USING (id)
-                        WHERE n.{c} IS NOT NULL AND o.{c} IS NOT NULL AND n.{c} IS DISTINCT FROM o.{c}""",
+                        SELECT r.id, ?, CAST(k.{p} AS VARCHAR), CAST(r.{p} AS VARCHAR), ?, min(r.row_no), ?
+                        FROM t_varied r JOIN t_kept k USING (id)
+                        WHERE r.{c} IS NOT NULL AND k.{c} IS NOT NULL AND r.{c} IS DISTINCT FROM k.{c}
+                        GROUP BY r.id, k.{p}, r.{p}""",
                     [p.strip('"'), file_id, batch_id],
                 )
+        if known:
             fills = ", ".join(f"{p} = coalesce({target}.{p}, n.{p})" for p in props)
             con.execute(f"UPDATE {target} SET {fills} FROM t_nodes n WHERE {target}.id = n.id")
             # a node first seen as a mention takes the provenance of the record that is about it
@@ -603,9 +600,7 @@ class Workspace:
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_erows")
         else:
-            firsts = ", ".join(
-                f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props
-            )
+            firsts = ", ".join(f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_egrouped AS
                             SELECT id, any_value(type) AS type, any_value(src) AS src, any_value(dst) AS dst,
                                    min(row_no) AS row_no, {firsts}

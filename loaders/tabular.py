@@ -325,12 +325,13 @@ CHUNK_ROWS = 200_000
 
 
 def stage_chunks(
-    source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int = CHUNK_ROWS
+    source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int | None = None
 ) -> Iterator[Staged]:
     """Stage a table in slices of rows, so memory stays bounded whatever the file size. The next
     slice is staged in a worker thread while the caller writes the current one (Arrow and DuckDB
     release the GIL, so the two overlap on two cores)."""
     resolve_columns(mapping, source.headers, path)  # a missing column fails before any work
+    chunk_rows = chunk_rows or CHUNK_ROWS
     starts = iter(range(0, max(source.table.num_rows, 1), chunk_rows))
 
     def stage_next() -> Staged | None:

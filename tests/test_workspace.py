@@ -161,3 +161,17 @@ def test_spellings_of_one_normalised_name_become_aliases_not_conflicts(ws, tmp_p
     ]
     assert name == "Apex Alloys Trading Co., Ltd"
     assert aliases == ["APEX ALLOYS TRADING CO LTD", "Apex Alloys Trading Co Ltd."]
+
+
+def test_rows_written_in_several_chunks_settle_as_one_file(ws, tmp_path, monkeypatch):
+    import loaders.tabular
+
+    monkeypatch.setattr(loaders.tabular, "CHUNK_ROWS", 2)
+    rows = [cn_row(**{"项号": str(i)}) for i in range(1, 6)]
+    rows[3]["境内发货人"] = "宁波恒达稀有金属有眼公司"  # a typo four rows down, in the second chunk
+    rows.append(dict(rows[0]))  # an exact repeat of row 1, in the third chunk
+    rows.append(cn_row(**{"项号": "1", "总价": "1"}))  # row 1's line again, different value
+    report = load_file(ws, write_csv(tmp_path / "d.csv", rows, CN_HEADERS))
+    assert (report.rows_read, report.loaded, report.duplicates, report.quarantined) == (7, 5, 1, 1)
+    conflicts = ws.con.execute("SELECT kept_value, other_value, row_no FROM conflicts").fetchall()
+    assert conflicts == [("宁波恒达稀有金属有限公司", "宁波恒达稀有金属有眼公司", 4)]

@@ -552,7 +552,12 @@ def _business_centres(world: World) -> None:
                 return
             firm = domestic[int(order[pos])]
             pos += 1
-            firm.address, firm.address_en = centre["zh"], centre["en"]
+            move_to_centre(firm, centre)
+
+
+def move_to_centre(firm: Firm, centre: dict[str, str]) -> None:
+    """Register a firm at a mass-registration address: its address and its city become the centre's."""
+    firm.address, firm.address_en, firm.city = centre["zh"], centre["en"], centre["city"]
 
 
 def assign_customers(world: World, exporters: list[Firm] | None = None) -> None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from graphtool.demo.background import licence_number
 from graphtool.demo.common import Context, Licence, spec_text
-from graphtool.demo.entities import Firm, Scale, assign_customers, latin_upper
+from graphtool.demo.entities import Firm, Scale, assign_customers, latin_upper, move_to_centre
 from graphtool.demo.planted import Onward, PDecl, PLine, Truth
 from graphtool.demo.vocab import AIR, POST, SEA, Good, date_of
 
@@ -447,7 +447,7 @@ def plant_structuring(p: Planter, i: int) -> None:
     for k in range(n_exp):
         x = p.exporter("ecommerce", background=False, rep=rep, incorporated=p.between(-900, 200))
         if k % 2 == 0:
-            x.address, x.address_en = centre["zh"], centre["en"]
+            move_to_centre(x, centre)
         exporters.append(x)
     c = p.consignee(p.pick(["HK", "TH", "VN", "MY", "US"]), "trader")
     cover = i % 2 == 1
@@ -633,7 +633,7 @@ def plant_shell_exporter(p: Planter, i: int) -> None:
     )
     if i % 2 == 0:
         centre = p.v.raw["business_centres"][0]
-        s.address, s.address_en = centre["zh"], centre["en"]
+        move_to_centre(s, centre)
     c = p.consignee(p.pick(["HK", "TH", "MY", "AE", "VN", "MX"]), "trader")
     producer = p.producer_of(good)
     t = p.truth(
@@ -973,10 +973,10 @@ def decoy_relocation(p: Planter, i: int) -> None:
     centre = p.v.raw["business_centres"][i % len(p.v.raw["business_centres"])]
     stop = p.between(300, p.v.period_days - 300)
     a = p.exporter(p.pick(["steel", "ceramics", "zinc_lead"]), city=centre["city"])
-    a.address, a.address_en = centre["zh"], centre["en"]
+    move_to_centre(a, centre)
     a.window, a.dissolved = (0, stop), stop + 60
     b = p.exporter(p.pick(["steel", "ceramics", "zinc_lead"]), city=centre["city"], incorporated=stop + 30)
-    b.address, b.address_en = centre["zh"], centre["en"]
+    move_to_centre(b, centre)
     t = p.truth(
         "decoy_relocation",
         "a firm closed and a new one registered at the same mass-registration address: "
