@@ -136,3 +136,29 @@ def test_declaration_lines_are_linked_to_their_parties(ws, tmp_path):
     assert types == {"EXPORTED", "PRODUCED_BY", "CONSIGNED_TO", "DECLARED_BY", "UNDER_LICENCE", "SHIPPED_AS"}
     exporter = ws.con.execute("SELECT src FROM graph_edges WHERE type = 'EXPORTED'").fetchall()[0][0]
     assert exporter == f"Company:uscc:{EXPORTER_USCC}"
+
+
+def test_a_row_with_the_wrong_number_of_fields_is_quarantined_and_the_rest_keep_their_numbers(ws, tmp_path):
+    path = write_csv(tmp_path / "d.csv", [cn_row(**{"项号": str(i)}) for i in range(1, 4)], CN_HEADERS)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, lines[2] + ",surplus,fields")  # becomes data row 2; the old rows 2 and 3 move to 3 and 4
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report = load_file(ws, path)
+    assert (report.rows_read, report.loaded, report.quarantined) == (4, 3, 1)
+    ((row_no, reasons),) = ws.con.execute("SELECT row_no, reasons FROM quarantine").fetchall()
+    assert row_no == 2 and "29 fields, the header has 27" in reasons
+    assert ws.raw_record(1, 2)["column 28"] == "surplus"
+    assert ws.con.execute("SELECT line_no, row_no FROM node_declaration ORDER BY row_no").fetchall() == [
+        (1, 1),
+        (2, 3),
+        (3, 4),
+    ]
+
+
+def test_a_file_that_is_neither_utf8_nor_gb18030_is_refused_with_its_name(ws, tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(",".join(CN_HEADERS).encode("gb18030") + b"\n\x81\x20\n")
+    from graphtool.errors import SourceError
+
+    with pytest.raises(SourceError, match=r"bad\.csv: neither UTF-8 nor GB18030"):
+        load_file(ws, path)
