@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -16,7 +15,6 @@ from tqdm import tqdm
 from graphtool import __version__
 from graphtool.errors import GraphtoolError
 
-DEFAULT_WORKSPACE = "graphtool.duckdb"
 # Registers and lists first, then the declarations that mention their firms, then the foreign side.
 DEMO_LOAD_ORDER = [
     "restricted_list.csv",
@@ -57,16 +55,19 @@ def friendly_errors(fn: Callable) -> Callable:
     "--workspace",
     "-w",
     type=click.Path(dir_okay=False, path_type=Path),
-    default=lambda: os.environ.get("GRAPHTOOL_WORKSPACE", DEFAULT_WORKSPACE),
-    show_default=DEFAULT_WORKSPACE,
-    help="Workspace file (env GRAPHTOOL_WORKSPACE).",
+    help="Workspace file (else $GRAPHTOOL_WORKSPACE, graphtool.toml, graphtool.duckdb).",
 )
+@click.option("--neo4j-uri", help="Use Neo4j at this URI (else $NEO4J_URI or graphtool.toml [neo4j]).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
 @click.version_option(__version__)
 @click.pass_context
-def cli(ctx: click.Context, workspace: Path, as_json: bool) -> None:
+@friendly_errors
+def cli(ctx: click.Context, workspace: Path | None, neo4j_uri: str | None, as_json: bool) -> None:
     """graphtool: trace export-control evasion networks in customs, register and list data."""
-    ctx.obj = {"workspace": workspace, "json": as_json}
+    from graphtool.config import load_settings
+
+    settings = load_settings(workspace=workspace, neo4j_uri=neo4j_uri)
+    ctx.obj = {"workspace": settings.workspace, "settings": settings, "json": as_json}
 
 
 def _open(ctx: click.Context, read_only: bool = False):
@@ -253,6 +254,22 @@ def demo(ctx: click.Context, out: Path, declarations: int, seed: int, load: bool
             reports = [_load_with_progress(ws, path) for path in files]
     data = {"out": str(out), "files": {k: str(v) for k, v in summary.files.items()}, "loads": reports}
     _emit(ctx, data, lambda d: f"demo case written to {d['out']}\n" + _load_text(d["loads"]))
+
+
+@cli.command()
+@click.pass_context
+@friendly_errors
+def backend(ctx: click.Context) -> None:
+    """Which backend is configured, and whether it answers."""
+    settings = ctx.obj["settings"]
+    data = {"backend": settings.backend, "chosen_by": settings.source, "workspace": str(settings.workspace)}
+    if settings.neo4j:
+        from graphtool.neo4j_backend import connect
+
+        data |= {"uri": settings.neo4j.uri, "user": settings.neo4j.user, "database": settings.neo4j.database}
+        with connect(settings.neo4j) as driver:
+            data["server"] = driver.get_server_info().agent
+    _emit(ctx, data, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
 
 
 def main() -> None:

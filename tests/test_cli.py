@@ -74,3 +74,22 @@ def test_every_command_has_help_and_is_documented():
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
         assert re.search(rf"^## `graphtool {name}", docs, re.M), f"docs/cli.md lacks a section for {name}"
+
+
+def test_backend_reports_the_embedded_default_and_a_neo4j_server_that_is_down(tmp_path, monkeypatch):
+    from graphtool.neo4j_server import free_port
+
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert json.loads(runner.invoke(cli, ["--json", "backend"]).output)["backend"] == "embedded"
+    down = runner.invoke(cli, ["--neo4j-uri", f"bolt://neo4j:hunter2@127.0.0.1:{free_port()}", "backend"])
+    assert down.exit_code == 2 and "cannot reach Neo4j at bolt://127.0.0.1:" in down.output
+    assert "hunter2" not in down.output
+
+
+def test_backend_reaches_the_real_server(neo4j_target, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--neo4j-uri", neo4j_target.uri, "--json", "backend"])
+    data = json.loads(result.output)
+    assert data["backend"] == "neo4j" and data["server"].startswith("Neo4j/5.26")
