@@ -272,5 +272,35 @@ def backend(ctx: click.Context) -> None:
     _emit(ctx, data, lambda d: "\n".join(f"{k}: {v}" for k, v in d.items()))
 
 
+@cli.command()
+@click.option("--batch-rows", default=10_000, show_default=True, help="Rows per UNWIND batch.")
+@click.pass_context
+@friendly_errors
+def push(ctx: click.Context, batch_rows: int) -> None:
+    """Write the workspace's graph into the configured Neo4j (idempotent, resumable)."""
+    from graphtool.errors import ConfigurationMissing
+    from graphtool.neo4j_backend import connect
+    from graphtool.neo4j_push import push as run
+
+    settings = ctx.obj["settings"]
+    if settings.neo4j is None:
+        raise ConfigurationMissing(
+            "no Neo4j configured: give --neo4j-uri, set NEO4J_URI, or add [neo4j] uri to graphtool.toml"
+        )
+    bar = tqdm(desc="push", unit=" rows", disable=not sys.stderr.isatty(), file=sys.stderr)
+    with _open(ctx) as ws, connect(settings.neo4j) as driver, bar:
+        report = run(ws, settings.neo4j, driver, batch_rows=batch_rows, progress=bar.update)
+    data = {"uri": settings.neo4j.uri, **report.as_dict()}
+    _emit(
+        ctx,
+        data,
+        lambda d: (
+            f"pushed to {d['uri']}: nodes {sum(d['nodes'].values())}, relationships "
+            f"{sum(d['relationships'].values())}"
+            + (f" ({d['skipped_batches']} batches already there)" if d["skipped_batches"] else "")
+        ),
+    )
+
+
 def main() -> None:
     cli()

@@ -27,3 +27,7 @@ class NotFound(GraphtoolError):
 
 class BackendError(GraphtoolError):
     """A graph backend (Neo4j) cannot be reached or refused a request."""
+
+
+class ConfigurationMissing(GraphtoolError):
+    """A command needs a setting (such as a Neo4j URI) that is not configured anywhere."""
