@@ -110,7 +110,9 @@ def push(
         sql = f"""SELECT t.id, {columns}, {PROVENANCE_SQL}
                   FROM {node_table(label)} t JOIN source_files f USING (file_id) ORDER BY t.id"""
         for i, rows in enumerate(_batches(ws, sql, [], batch_rows)):
-            payload = [{"id": r.pop("id"), "props": {k: v for k, v in r.items() if v is not None}} for r in rows]
+            payload = [
+                {"id": r.pop("id"), "props": {k: v for k, v in r.items() if v is not None}} for r in rows
+            ]
             run(f"node:{label}:{i}", node_statement(label), payload)
             report.nodes[label] = report.nodes.get(label, 0) + len(rows)
 
