@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 from pathlib import Path
@@ -16,11 +15,6 @@ from graphtool.neo4j_server import LocalNeo4j, default_jar_home, ensure_jars, en
 
 DB = "neo4j"
 NAME = "宁波恒达稀有金属有限公司"
-
-local_server_only = pytest.mark.skipif(
-    bool(os.environ.get("NEO4J_URI")), reason="NEO4J_URI is set: the suite uses that server, not LocalNeo4j"
-)
-
 
 def count(driver: neo4j.Driver, label: str) -> int:
     records, _, _ = driver.execute_query(
@@ -92,17 +86,15 @@ def test_clean_fixture_starts_each_test_empty(clean_neo4j: neo4j.Driver) -> None
     assert constraints == []
 
 
-@local_server_only
-def test_jars_are_cached_with_the_pinned_entry_point(neo4j_uri: str) -> None:
+def test_jars_are_cached_with_the_pinned_entry_point() -> None:
     version = pinned_version()
-    lib = ensure_jars(default_jar_home(version))  # the session's server already fetched them: no Maven run
+    lib = ensure_jars(default_jar_home(version))  # fetched once (make test does it first), then cached
 
     assert version.startswith("5.26.")
     assert (lib / ".graphtool-complete").read_text(encoding="utf-8").strip() == version
     assert entry_point(lib, version) == "org.neo4j.server.CommunityEntryPoint"
 
 
-@local_server_only
 def test_local_server_starts_answers_and_stops(neo4j_uri: str) -> None:
     with LocalNeo4j() as server:
         assert server.uri != neo4j_uri  # its own port, next to the session's server
@@ -119,8 +111,7 @@ def test_local_server_starts_answers_and_stops(neo4j_uri: str) -> None:
         pass
 
 
-@local_server_only
-def test_a_server_that_cannot_start_reports_its_log(neo4j_uri: str) -> None:
+def test_a_server_that_cannot_start_reports_its_log() -> None:
     server = LocalNeo4j(settings={"dbms.graphtool.no_such_setting": "1"}, startup_timeout=60)
     try:
         with pytest.raises(BackendError, match="exited during start-up") as failed:
