@@ -48,9 +48,8 @@ from graphtool.errors import SourceError
 from graphtool.ids import node_id
 from graphtool.normalise import countries, dates, numbers
 from graphtool.normalise import uscc as uscc_mod
-from loaders.staging import RecordBuilder, Staged
+from loaders.staging import Record, RecordBuilder, Staged
 from loaders.structured import (
-    Plan,
     address_node,
     clean,
     convert,
@@ -119,7 +118,7 @@ class _Party:
     ok: bool
 
 
-def _country(plan: Plan, what: str, field_name: str, value: Any) -> str | None:
+def _country(plan: Record, what: str, field_name: str, value: Any) -> str | None:
     """ISO2 from a BODS country object: its ``code``, else its ``name``."""
     if not isinstance(value, dict):
         return None
@@ -147,7 +146,7 @@ def _percent(value: Any) -> float:
 class _Parser:
     def __init__(self, statements: list[Any]) -> None:
         self.statements = statements
-        self.plans: dict[int, Plan] = {}
+        self.plans: dict[int, Record] = {}
         self.parties: dict[str, list[_Party]] = {}
         # The latest statement of each record (by statementDate, then position) describes it.
         self.current: dict[str, tuple[str, int]] = {}
@@ -163,18 +162,18 @@ class _Parser:
                 and st.get("recordType") in ("entity", "person")
                 and self._envelope_ok(st)
             ):
-                plan = Plan()
+                plan = Record()
                 label, nid = self._party(st, plan)
                 self.plans[row_no] = plan
                 self.parties.setdefault(st["recordId"], []).append(_Party(label, nid, row_no, plan.ok))
 
-    def _superseded(self, row_no: int, st: dict[str, Any]) -> Plan | None:
+    def _superseded(self, row_no: int, st: dict[str, Any]) -> Record | None:
         """A rejection for a statement that a later statement of the same record replaces."""
         latest_date, latest = self.current[st["recordId"]]
         if latest == row_no:
             return None
         later = self.statements[latest - 1]
-        plan = Plan()
+        plan = Record()
         plan.reject(
             "recordId",
             st["recordId"],
@@ -192,14 +191,13 @@ class _Parser:
     def build(self) -> Staged:
         b = RecordBuilder()
         for row_no, st in enumerate(self.statements, start=1):
-            row = b.row(row_no, st if isinstance(st, dict) else {"statement": st})
             plan = self.plans[row_no] if row_no in self.plans else self._other(row_no, st)
-            plan.apply(row)
+            b.row(row_no, st if isinstance(st, dict) else {"statement": st}, plan)
         return b.build()
 
-    def _other(self, row_no: int, st: Any) -> Plan:
-        """Plan of a relationship statement, or the rejection of a statement that cannot be read."""
-        plan = Plan()
+    def _other(self, row_no: int, st: Any) -> Record:
+        """Record of a relationship statement, or the rejection of a statement that cannot be read."""
+        plan = Record()
         what = f"statement {row_no}"
         if not isinstance(st, dict):
             plan.reject("statement", str(st)[:200], "invalid_statement", f"{what} is not a JSON object")
@@ -234,7 +232,7 @@ class _Parser:
 
     # --- entities and persons ----------------------------------------------------------------
 
-    def _party(self, st: dict[str, Any], plan: Plan) -> tuple[str, str]:
+    def _party(self, st: dict[str, Any], plan: Record) -> tuple[str, str]:
         rd = st["recordDetails"]
         record_id = st["recordId"]
         if st["recordType"] == "entity":
@@ -242,7 +240,7 @@ class _Parser:
         return "Person", self._person(rd, plan, f"Person {record_id!r}", record_id)
 
     def _addresses(
-        self, rd: dict[str, Any], plan: Plan, what: str, nid: str
+        self, rd: dict[str, Any], plan: Record, what: str, nid: str
     ) -> tuple[str | None, str | None]:
         """Address nodes and LOCATED_AT edges; returns the first address text and a residence country."""
         first, residence = None, None
@@ -260,7 +258,7 @@ class _Parser:
                 plan.edge("LOCATED_AT", nid, aid)
         return first, residence
 
-    def _entity(self, rd: dict[str, Any], plan: Plan, what: str, record_id: str) -> str:
+    def _entity(self, rd: dict[str, Any], plan: Record, what: str, record_id: str) -> str:
         entity_type = (
             (rd.get("entityType") or {}).get("type") if isinstance(rd.get("entityType"), dict) else None
         )
@@ -306,7 +304,7 @@ class _Parser:
         plan.node("Company", nid, props, primary=True)
         return nid
 
-    def _person(self, rd: dict[str, Any], plan: Plan, what: str, record_id: str) -> str:
+    def _person(self, rd: dict[str, Any], plan: Record, what: str, record_id: str) -> str:
         names = [n for n in _list(rd.get("names")) if isinstance(n, dict)]
 
         def full(n: dict[str, Any]) -> str | None:
@@ -346,7 +344,7 @@ class _Parser:
     # --- relationships -----------------------------------------------------------------------
 
     def _resolve(
-        self, plan: Plan, what: str, field_name: str, record_id: Any, labels: tuple[str, ...]
+        self, plan: Record, what: str, field_name: str, record_id: Any, labels: tuple[str, ...]
     ) -> str | None:
         if not isinstance(record_id, str) or not record_id:
             plan.reject(
@@ -386,7 +384,7 @@ class _Parser:
             return None
         return party.nid
 
-    def _relationship(self, st: dict[str, Any], plan: Plan, what: str) -> None:
+    def _relationship(self, st: dict[str, Any], plan: Record, what: str) -> None:
         rd = st["recordDetails"]
         key = st["recordId"]
         subject = self._resolve(plan, what, "subject", rd.get("subject"), ("Company",))
@@ -424,7 +422,7 @@ class _Parser:
         for n, (rel, props, qualifier) in enumerate(edges):
             plan.edge(rel, owner, subject, props, qualifier=qualifier, primary=n == 0)
 
-    def _interest(self, plan: Plan, what: str, interest: dict[str, Any], qualifier: str):
+    def _interest(self, plan: Record, what: str, interest: dict[str, Any], qualifier: str):
         kind = interest.get("type")
         kind = None if kind is None else str(kind)
         direct = str(interest.get("directOrIndirect"))
@@ -449,7 +447,7 @@ class _Parser:
         )
         return "OWNS", {}, qualifier
 
-    def _share(self, plan: Plan, what: str, share: Any) -> dict[str, float | None]:
+    def _share(self, plan: Record, what: str, share: Any) -> dict[str, float | None]:
         out: dict[str, float | None] = {"percent": None, "percent_min": None, "percent_max": None}
         if share is None:
             return out

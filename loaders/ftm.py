@@ -45,9 +45,8 @@ from typing import Any
 
 from graphtool.ids import node_id
 from graphtool.normalise import dates, hscodes, numbers
-from loaders.staging import RecordBuilder, Staged
+from loaders.staging import Record, RecordBuilder, Staged
 from loaders.structured import (
-    Plan,
     address_node,
     clean,
     company_id,
@@ -106,7 +105,7 @@ class _Entity:
     label: str
     nid: str
     props: dict[str, Any]
-    plan: Plan
+    plan: Record
     row_no: int
 
 
@@ -192,16 +191,15 @@ class _Parser:
     def build(self) -> Staged:
         b = RecordBuilder()
         for line in self.lines:
-            row = b.row(line.row_no, line.original)
             if line.problem is not None:
-                row.reject(*line.problem)
-                continue
-            self._plan(line).apply(row)
+                b.row(line.row_no, line.original).reject(*line.problem)
+            else:
+                b.row(line.row_no, line.original, self._plan(line))
         return b.build()
 
     # --- dispatch ----------------------------------------------------------------------------
 
-    def _plan(self, line: _Line) -> Plan:
+    def _plan(self, line: _Line) -> Record:
         obj = line.obj
         assert obj is not None
         schema = obj["schema"]
@@ -218,7 +216,7 @@ class _Parser:
             "Sanction": self._sanction,
             "EconomicActivity": self._economic_activity,
         }.get(schema)
-        plan = Plan()
+        plan = Record()
         if handler is None:
             plan.reject(
                 "schema",
@@ -241,7 +239,7 @@ class _Parser:
         assert obj is not None
         schema = obj["schema"]
         what = f"{schema} {obj['id']!r}"
-        plan = Plan()
+        plan = Record()
         if schema in COMPANY_SCHEMAS:
             label, nid, props = "Company", *self._company(obj, plan, what)
         elif schema == "Person":
@@ -256,7 +254,7 @@ class _Parser:
 
     def _ref(
         self,
-        plan: Plan,
+        plan: Record,
         what: str,
         obj: dict[str, Any],
         prop: str,
@@ -281,7 +279,7 @@ class _Parser:
         return self._resolve(plan, what, prop, values[0], labels, rel)
 
     def _resolve(
-        self, plan: Plan, what: str, prop: str, ftm_id: str, labels: tuple[str, ...], rel: str
+        self, plan: Record, what: str, prop: str, ftm_id: str, labels: tuple[str, ...], rel: str
     ) -> str | None:
         line = self.by_id.get(ftm_id)
         if line is None:
@@ -317,7 +315,7 @@ class _Parser:
 
     # --- entities ----------------------------------------------------------------------------
 
-    def _names(self, obj: dict[str, Any], plan: Plan, what: str) -> dict[str, Any]:
+    def _names(self, obj: dict[str, Any], plan: Record, what: str) -> dict[str, Any]:
         names = _values(obj, "name")
         if not names:
             plan.reject("name", None, "missing_field", f"{what}: no name")
@@ -328,7 +326,7 @@ class _Parser:
         return {"name": names[0], "name_norm": norm(names[0]), "aliases": aliases or None}
 
     def _contacts(
-        self, obj: dict[str, Any], plan: Plan, what: str, nid: str, iso2: str | None, props: dict[str, Any]
+        self, obj: dict[str, Any], plan: Record, what: str, nid: str, iso2: str | None, props: dict[str, Any]
     ) -> None:
         """Address, phone and e-mail nodes and edges; the first of each also as a property."""
         located: set[str] = set()
@@ -357,7 +355,7 @@ class _Parser:
             if (eid := email_node(plan, what, "email", text)) is not None:
                 plan.edge("HAS_EMAIL", nid, eid)
 
-    def _company(self, obj: dict[str, Any], plan: Plan, what: str) -> tuple[str, dict[str, Any]]:
+    def _company(self, obj: dict[str, Any], plan: Record, what: str) -> tuple[str, dict[str, Any]]:
         props = self._names(obj, plan, what)
         field, value = _first(obj, "country", "jurisdiction", "mainCountry")
         props["country"] = country(plan, what, field, value)
@@ -377,7 +375,7 @@ class _Parser:
         self._contacts(obj, plan, what, nid, props["country"], props)
         return nid, props
 
-    def _person(self, obj: dict[str, Any], plan: Plan, what: str) -> tuple[str, dict[str, Any]]:
+    def _person(self, obj: dict[str, Any], plan: Record, what: str) -> tuple[str, dict[str, Any]]:
         props = self._names(obj, plan, what)
         field, value = _first(obj, "nationality", "citizenship")
         props["nationality"] = country(plan, what, field, value)
@@ -396,7 +394,7 @@ class _Parser:
         self._contacts(obj, plan, what, nid, props["country"] or props["nationality"], props)
         return nid, props
 
-    def _address(self, obj: dict[str, Any], plan: Plan, what: str) -> tuple[str, dict[str, Any]]:
+    def _address(self, obj: dict[str, Any], plan: Record, what: str) -> tuple[str, dict[str, Any]]:
         full = _first(obj, "full")[1]
         if full is None:
             parts = [
@@ -413,7 +411,7 @@ class _Parser:
         plan.node("Address", nid, props, primary=True)
         return nid, props
 
-    def _vessel(self, obj: dict[str, Any], plan: Plan, what: str) -> tuple[str, dict[str, Any]]:
+    def _vessel(self, obj: dict[str, Any], plan: Record, what: str) -> tuple[str, dict[str, Any]]:
         names = _values(obj, "name")
         if not names:
             plan.reject("name", None, "missing_field", f"{what}: no name")
@@ -429,14 +427,14 @@ class _Parser:
 
     # --- relationships -----------------------------------------------------------------------
 
-    def _dates(self, obj: dict[str, Any], plan: Plan, what: str) -> dict[str, Any]:
+    def _dates(self, obj: dict[str, Any], plan: Record, what: str) -> dict[str, Any]:
         start_field, start = _first(obj, "startDate", "date")
         return {
             "start_date": full_date(plan, what, start_field, start),
             "end_date": full_date(plan, what, "endDate", _first(obj, "endDate")[1]),
         }
 
-    def _ownership(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _ownership(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         owner = self._ref(plan, what, obj, "owner", PARTIES, "OWNS")
         asset = self._ref(plan, what, obj, "asset", ("Company",), "OWNS")
         props: dict[str, Any] = {"percent": None, "percent_min": None, "percent_max": None}
@@ -451,7 +449,7 @@ class _Parser:
     def _role_edge(
         self,
         obj: dict[str, Any],
-        plan: Plan,
+        plan: Record,
         what: str,
         rel: str,
         src_prop: str,
@@ -466,12 +464,12 @@ class _Parser:
         if src and dst:
             plan.edge(rel, src, dst, props, qualifier=obj["id"], primary=True)
 
-    def _directorship(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _directorship(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         self._role_edge(
             obj, plan, what, "OFFICER_OF", "director", "organization", PARTIES, ("Company",), ("role",)
         )
 
-    def _control(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _control(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         self._role_edge(
             obj,
             plan,
@@ -484,17 +482,17 @@ class _Parser:
             ("role", "controlType"),
         )
 
-    def _representation(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _representation(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         self._role_edge(obj, plan, what, "REPRESENTS", "agent", "client", PARTIES, PARTIES, ("role",))
 
-    def _succession(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _succession(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         src = self._ref(plan, what, obj, "predecessor", ("Company",), "SUCCEEDED_BY")
         dst = self._ref(plan, what, obj, "successor", ("Company",), "SUCCEEDED_BY")
         start = self._dates(obj, plan, what)["start_date"]
         if src and dst:
             plan.edge("SUCCEEDED_BY", src, dst, {"start_date": start}, qualifier=obj["id"], primary=True)
 
-    def _sanction(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _sanction(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         target = self._ref(plan, what, obj, "entity", ("Company", "Person", "Vessel"), "LISTED_AS")
         list_name = _first(obj, "program", "authority")[1]
         list_ref = _first(obj, "authorityId", "unscId")[1]
@@ -543,7 +541,7 @@ class _Parser:
         plan.node("ListEntry", nid, props, primary=True)
         plan.edge("LISTED_AS", target, nid)
 
-    def _economic_activity(self, obj: dict[str, Any], plan: Plan, what: str) -> None:
+    def _economic_activity(self, obj: dict[str, Any], plan: Record, what: str) -> None:
         date_field, declared = _first(obj, "date", "startDate")
         hs = _first(obj, "vedCode")[1]
         amount = _first(obj, "invoiceAmount")[1]

@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from graphtool.errors import SourceError
-from loaders.staging import RecordBuilder, Staged
-from loaders.structured import Plan, clean, head_text, list_entry_id, norm, read_text, unique
+from loaders.staging import Record, RecordBuilder, Staged
+from loaders.structured import clean, head_text, list_entry_id, norm, read_text, unique
 
 NAME = "ofac_sdn"
 LIST_NAME = "OFAC SDN"
@@ -138,13 +138,12 @@ def parse(path: Path) -> Staged:
         original: dict[str, Any] = {
             (COLUMNS[i] if i < len(COLUMNS) else f"column_{i + 1}"): v for i, v in enumerate(values)
         }
-        row = b.row(row_no, original)
-        _entry(row_no, values, by_name).apply(row)
+        b.row(row_no, original, _entry(row_no, values, by_name))
     return b.build()
 
 
-def _entry(row_no: int, values: list[str], by_name: dict[str, str]) -> Plan:
-    plan = Plan()
+def _entry(row_no: int, values: list[str], by_name: dict[str, str]) -> Record:
+    plan = Record()
     if not any(v.strip() for v in values):
         plan.reject("row", None, "empty_row", f"OFAC SDN row {row_no} is empty")
         return plan

@@ -121,8 +121,8 @@ class RecordBuilder:
     """Collects records one by one, for loaders whose sources are not plain tables (JSON, XML).
 
     >>> b = RecordBuilder()
-    >>> row = b.row(1, {"name": "ACME"})
-    >>> row.node("Company", "Company:n:1", {"name": "ACME"}, primary=True)
+    >>> record = b.row(1, {"name": "ACME"})
+    >>> record.node("Company", "Company:n:1", {"name": "ACME"}, primary=True)
     'Company:n:1'
     >>> b.build().rows_read
     1
@@ -136,20 +136,37 @@ class RecordBuilder:
         self._edges: list[dict[str, Any]] = []
         self._quarantine: list[tuple[int, str]] = []
         self._tables: dict[str, list[dict[str, Any]]] = {}
-        self._current: RowBuilder | None = None
+        self._current: tuple[int, Record] | None = None
 
-    def row(self, row_no: int, original: dict[str, Any]) -> RowBuilder:
-        """Start the next record; the previous one is complete once this is called."""
-        if self._current is not None:
-            self._current._publish()
+    def row(self, row_no: int, original: dict[str, Any], record: Record | None = None) -> Record:
+        """Start the next source row, with the record prepared for it or an empty one to fill;
+        the previous row is complete once this is called."""
+        self._publish()
         self._raw.append((row_no, raw_json(original)))
-        self._current = RowBuilder(self, row_no)
-        return self._current
+        record = record if record is not None else Record(self.model)
+        self._current = (row_no, record)
+        return record
+
+    def _publish(self) -> None:
+        """Hand the current row's items over; a row with any rejection goes to quarantine whole."""
+        if self._current is None:
+            return
+        row_no, record = self._current
+        self._current = None
+        if record.reasons:
+            reasons = json.dumps([r.as_dict() for r in record.reasons], ensure_ascii=False)
+            self._quarantine.append((row_no, reasons))
+            return
+        for label, item in record.nodes:
+            self._nodes.setdefault(label, []).append({**item, "row_no": row_no})
+        self._edges.extend({**item, "row_no": row_no} for item in record.edges)
+        for table, item in record.tables:
+            self._tables.setdefault(table, []).append({**item, "row_no": row_no})
+        if record.primary:
+            self._primaries.append((row_no, record.primary))
 
     def build(self) -> Staged:
-        if self._current is not None:
-            self._current._publish()
-            self._current = None
+        self._publish()
         model = self.model
         nodes = {
             label: pa.Table.from_pylist(rows, schema=node_schema(model, label))
@@ -181,27 +198,34 @@ class RecordBuilder:
         )
 
 
-class RowBuilder:
-    """The items one source record asserts. A row with any rejection is quarantined as a whole."""
+class Record:
+    """The items one source record asserts: nodes, relationships, table rows and, if it cannot be
+    used, the reasons. It can be filled before its row is opened (parsers that read a file in two
+    passes prepare records first); an item stated twice by one record is kept once."""
 
-    def __init__(self, parent: RecordBuilder, row_no: int) -> None:
-        self._parent = parent
-        self.row_no = row_no
-        self._nodes: list[tuple[str, dict[str, Any]]] = []
-        self._edges: list[dict[str, Any]] = []
-        self._tables: list[tuple[str, dict[str, Any]]] = []
-        self._primary: str | None = None
-        self._reasons: list[Reason] = []
+    def __init__(self, model: Model | None = None) -> None:
+        self.model = model or load_model()
+        self.nodes: list[tuple[str, dict[str, Any]]] = []
+        self.edges: list[dict[str, Any]] = []
+        self.tables: list[tuple[str, dict[str, Any]]] = []
+        self.reasons: list[Reason] = []
+        self.primary: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.reasons
 
     def node(self, label: str, node_id: str, props: dict[str, Any], primary: bool = False) -> str:
-        kind = self._parent.model.node(label)
+        kind = self.model.node(label)
         for name, value in props.items():
             if name not in kind.properties:
                 raise ModelError(f"{label} has no property {name!r}")
             _check_value(label, name, kind.properties[name], value)
-        self._nodes.append((label, {"id": node_id, "row_no": self.row_no, **props}))
+        item = (label, {"id": node_id, **props})
+        if item not in self.nodes:
+            self.nodes.append(item)
         if primary:
-            self._primary = node_id
+            self.primary = node_id
         return node_id
 
     def edge(
@@ -213,39 +237,23 @@ class RowBuilder:
         qualifier: str = "",
         primary: bool = False,
     ) -> str:
-        kind = self._parent.model.relationship(rel_type)
+        kind = self.model.relationship(rel_type)
         props = props or {}
         for name, value in props.items():
             if name not in kind.properties:
                 raise ModelError(f"{rel_type} has no property {name!r}")
             _check_value(rel_type, name, kind.properties[name], value)
         eid = edge_id(rel_type, src, dst, qualifier)
-        self._edges.append(
-            {"id": eid, "type": rel_type, "src": src, "dst": dst, "row_no": self.row_no, **props}
-        )
+        item = {"id": eid, "type": rel_type, "src": src, "dst": dst, **props}
+        if item not in self.edges:
+            self.edges.append(item)
         if primary:
-            self._primary = eid
+            self.primary = eid
         return eid
 
     def table_row(self, table: str, values: dict[str, Any], primary_key: str) -> None:
-        self._tables.append((table, {"row_no": self.row_no, **values}))
-        self._primary = f"{table}:{primary_key}"
+        self.tables.append((table, dict(values)))
+        self.primary = f"{table}:{primary_key}"
 
     def reject(self, field_name: str, value: Any, rule: str, message: str) -> None:
-        self._reasons.append(Reason(field_name, None if value is None else str(value), rule, message))
-
-    def _publish(self) -> None:
-        """Hand this row's items to the parent; a row with any rejection goes to quarantine whole."""
-        p = self._parent
-        if self._reasons:
-            p._quarantine.append(
-                (self.row_no, json.dumps([r.as_dict() for r in self._reasons], ensure_ascii=False))
-            )
-            return
-        for label, row in self._nodes:
-            p._nodes.setdefault(label, []).append(row)
-        p._edges.extend(self._edges)
-        for table, row in self._tables:
-            p._tables.setdefault(table, []).append(row)
-        if self._primary:
-            p._primaries.append((self.row_no, self._primary))
+        self.reasons.append(Reason(field_name, None if value is None else str(value), rule, message))

@@ -9,15 +9,14 @@ XML meets the same node read from a spreadsheet:
 - phones ``Phone:no:<normalised number>``, e-mails ``Email:addr:<normalised address>``;
 - list entries ``ListEntry:ref:<normalised list name>:<list reference>``.
 
-``Plan`` collects the items of one record before its row is opened, for parsers that read a
-file in two passes (relationships refer to entities that may come later in the file).
+A ``loaders.staging.Record`` collects the items of one record before its row is opened, for
+parsers that read a file in two passes (relationships refer to entities that may come later).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,55 +24,9 @@ from graphtool.errors import SourceError
 from graphtool.ids import node_id
 from graphtool.normalise import contacts, countries, dates, text
 from graphtool.normalise import uscc as uscc_mod
-from loaders.staging import RowBuilder
+from loaders.staging import Record
 
 T = TypeVar("T")
-
-
-@dataclass
-class Plan:
-    """The nodes, edges and problems of one record, applied to its row later (``apply``)."""
-
-    nodes: list[tuple[str, str, dict[str, Any], bool]] = field(default_factory=list)
-    edges: list[tuple[str, str, str, dict[str, Any], str, bool]] = field(default_factory=list)
-    reasons: list[tuple[str, Any, str, str]] = field(default_factory=list)
-
-    def node(self, label: str, nid: str, props: dict[str, Any], primary: bool = False) -> str:
-        """Add a node; the same node stated twice by one record is kept once."""
-        if primary or (label, nid, props, False) not in self.nodes:
-            self.nodes.append((label, nid, props, primary))
-        return nid
-
-    def edge(
-        self,
-        rel_type: str,
-        src: str,
-        dst: str,
-        props: dict[str, Any] | None = None,
-        qualifier: str = "",
-        primary: bool = False,
-    ) -> None:
-        """Add an edge; the same edge stated twice by one record is kept once."""
-        item = (rel_type, src, dst, props or {}, qualifier, primary)
-        if primary or item not in self.edges:
-            self.edges.append(item)
-
-    def reject(self, field_name: str, value: Any, rule: str, message: str) -> None:
-        self.reasons.append((field_name, value, rule, message))
-
-    @property
-    def ok(self) -> bool:
-        return not self.reasons
-
-    def apply(self, row: RowBuilder) -> None:
-        for field_name, value, rule, message in self.reasons:
-            row.reject(field_name, value, rule, message)
-        if self.reasons:
-            return
-        for label, nid, props, primary in self.nodes:
-            row.node(label, nid, props, primary=primary)
-        for rel_type, src, dst, props, qualifier, primary in self.edges:
-            row.edge(rel_type, src, dst, props, qualifier=qualifier, primary=primary)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -126,7 +79,7 @@ def norm(name: str | None) -> str | None:
 
 
 def convert(
-    plan: Plan, what: str, field_name: str, value: Any, fn: Callable[[str], T], rule: str
+    plan: Record, what: str, field_name: str, value: Any, fn: Callable[[str], T], rule: str
 ) -> T | None:
     """``fn(value)``, or None after recording a rejection that names the record, field and value."""
     if value is None:
@@ -138,11 +91,11 @@ def convert(
         return None
 
 
-def country(plan: Plan, what: str, field_name: str, value: str | None) -> str | None:
+def country(plan: Record, what: str, field_name: str, value: str | None) -> str | None:
     return convert(plan, what, field_name, clean(value), countries.country, "unknown_country")
 
 
-def date_value(plan: Plan, what: str, field_name: str, value: str | None, order: dates.Order = "ymd"):
+def date_value(plan: Record, what: str, field_name: str, value: str | None, order: dates.Order = "ymd"):
     return convert(
         plan, what, field_name, clean(value), lambda v: dates.parse_date(v, order=order), "invalid_date"
     )
@@ -151,7 +104,7 @@ def date_value(plan: Plan, what: str, field_name: str, value: str | None, order:
 _PARTIAL_ONLY = re.compile(r"\d{4}(-\d{1,2})?")
 
 
-def full_date(plan: Plan, what: str, field_name: str, value: str | None):
+def full_date(plan: Record, what: str, field_name: str, value: str | None):
     """A full ISO date; a year or year-month alone ('2011', '2011-05') gives None, not a made-up day."""
     value = clean(value)
     if value is None or _PARTIAL_ONLY.fullmatch(value):
@@ -159,7 +112,7 @@ def full_date(plan: Plan, what: str, field_name: str, value: str | None):
     return date_value(plan, what, field_name, value)
 
 
-def uscc_props(plan: Plan, what: str, field_name: str, value: str | None) -> dict[str, Any]:
+def uscc_props(plan: Record, what: str, field_name: str, value: str | None) -> dict[str, Any]:
     """``uscc`` and ``uscc_valid``: a wrong check character is kept and flagged, a malformed code rejected."""
     code = convert(plan, what, field_name, clean(value), uscc_mod.uscc, "invalid_uscc")
     if code is None:
@@ -194,7 +147,7 @@ def address_id(full: str | None, iso2: str | None) -> str | None:
 
 
 def address_node(
-    plan: Plan,
+    plan: Record,
     full: str | None,
     iso2: str | None,
     city: str | None = None,
@@ -212,7 +165,7 @@ def address_node(
     return nid
 
 
-def phone_node(plan: Plan, what: str, field_name: str, raw: str | None) -> str | None:
+def phone_node(plan: Record, what: str, field_name: str, raw: str | None) -> str | None:
     raw = clean(raw)
     number = convert(plan, what, field_name, raw, contacts.phone_norm, "invalid_phone")
     if number is None:
@@ -220,7 +173,7 @@ def phone_node(plan: Plan, what: str, field_name: str, raw: str | None) -> str |
     return plan.node("Phone", node_id("Phone", "no", [number]), {"number": raw, "number_norm": number})
 
 
-def email_node(plan: Plan, what: str, field_name: str, raw: str | None) -> str | None:
+def email_node(plan: Record, what: str, field_name: str, raw: str | None) -> str | None:
     address = convert(plan, what, field_name, clean(raw), contacts.email_norm, "invalid_email")
     if address is None:
         return None

@@ -48,9 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from graphtool.errors import SourceError
-from loaders.staging import RecordBuilder, Staged
+from loaders.staging import Record, RecordBuilder, Staged
 from loaders.structured import (
-    Plan,
     address_node,
     clean,
     country,
@@ -242,7 +241,7 @@ def parse(path: Path, kind: str | None = None) -> Staged:
 class _Row:
     row_no: int
     original: dict[str, str]
-    plan: Plan = field(default_factory=Plan)
+    plan: Record = field(default_factory=Record)
     key: tuple[str | None, ...] = ()
     entry: dict[str, Any] = field(default_factory=dict)
     aliases: list[str] = field(default_factory=list)
@@ -298,7 +297,7 @@ class _Table:
             rows = [r for r in members if r.plan.ok]
             self._plan_group(rows)
         for row in self.rows:
-            row.plan.apply(b.row(row.row_no, row.record or row.original))
+            b.row(row.row_no, row.record or row.original, row.plan)
         return b.build()
 
     def _plan_group(self, rows: list[_Row]) -> None:
@@ -445,13 +444,14 @@ def _parse_xml(path: Path, text: str, cfg: dict[str, Any]) -> Staged:
     entries = [el for el in root if _local(el.tag) == "sdnEntry"]
     for pos, el in enumerate(entries, start=1):
         original = _element_dict(el)
-        row = b.row(pos, original if isinstance(original, dict) else {"sdnEntry": original})
-        _sdn_entry(el, cfg, pos).apply(row)
+        b.row(
+            pos, original if isinstance(original, dict) else {"sdnEntry": original}, _sdn_entry(el, cfg, pos)
+        )
     return b.build()
 
 
-def _sdn_entry(el: ET.Element, cfg: dict[str, Any], pos: int) -> Plan:
-    plan = Plan()
+def _sdn_entry(el: ET.Element, cfg: dict[str, Any], pos: int) -> Record:
+    plan = Record()
     uid, name = _find_text(el, "uid"), _person_name(el)
     what = f"{cfg['list_name']} entry {uid or pos!r}"
     if uid is None:
