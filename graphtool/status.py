@@ -63,12 +63,16 @@ def quarantine(ws: Workspace, file: str | None = None, limit: int = 100) -> list
            ORDER BY q.file_id, q.row_no LIMIT ?""",
         [file, file, file, limit],
     ).fetchall()
+    originals = {  # one query per file, not one per row
+        file_id: ws.raw_records(file_id, [r[2] for r in rows if r[1] == file_id])
+        for file_id in {r[1] for r in rows}
+    }
     return [
         {
             "file": name,
             "row": row_no,
             "reasons": json.loads(reasons),
-            "record": ws.raw_record(file_id, row_no),
+            "record": originals[file_id].get(row_no),
         }
         for name, file_id, row_no, reasons in rows
     ]

@@ -478,23 +478,23 @@ class Workspace:
 
     def raw_record(self, file_id: int, row_no: int) -> dict[str, Any] | None:
         """The original values of one source row, keyed by the source's own headers."""
+        return self.raw_records(file_id, [row_no]).get(row_no)
+
+    def raw_records(self, file_id: int, row_nos: list[int]) -> dict[int, dict[str, Any]]:
+        """Several rows of one file at once (one query), by row number."""
         columns = self._raw_columns(file_id)
-        if not columns:
-            return None
-        rows = self.con.execute(
-            f"SELECT {', '.join(q(c) for c in columns)} FROM {raw_table(file_id)} WHERE row_no = ?", [row_no]
-        ).fetchall()
-        if not rows:
-            return None
-        values = dict(zip(columns, rows[0], strict=True))
-        if "record" in values:
-            return json.loads(values["record"])
-        if values.get("malformed"):
-            return json.loads(values["malformed"])
+        if not columns or not row_nos:
+            return {}
         headers = self.con.execute(
             "SELECT raw_columns FROM source_files WHERE file_id = ?", [file_id]
         ).fetchall()
-        return dict(zip(headers[0][0], (values[f"c{i}"] for i in range(len(headers[0][0]))), strict=True))
+        headers = headers[0][0] or []
+        rows = self.con.execute(
+            f"SELECT row_no, {', '.join(q(c) for c in columns)} FROM {raw_table(file_id)} WHERE row_no IN "
+            "(SELECT unnest(?::BIGINT[]))",
+            [row_nos],
+        ).fetchall()
+        return {row[0]: _original(dict(zip(columns, row[1:], strict=True)), headers) for row in rows}
 
     def _merge_nodes(
         self, label: str, table: pa.Table, file_id: int, batch_id: int, links: dict[str, int]
@@ -639,5 +639,10 @@ def _user() -> str:
         return "unknown"
 
 
-def reasons(row: str) -> list[dict[str, Any]]:
-    return json.loads(row)
+def _original(values: dict[str, Any], headers: list[str]) -> dict[str, Any]:
+    """A raw row back in its source's shape: JSON records as parsed, cells keyed by their headers."""
+    if "record" in values:
+        return json.loads(values["record"])
+    if values.get("malformed"):
+        return json.loads(values["malformed"])
+    return {header: values[f"c{i}"] for i, header in enumerate(headers)}

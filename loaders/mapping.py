@@ -115,11 +115,6 @@ class Mapping:
     relationships: tuple[Relationship, ...]
     tables: tuple[TableFill, ...]
 
-    def field_type(self, name: str) -> str:
-        if name in self.fields:
-            return self.fields[name].type
-        return "derived"
-
 
 def _fail(path: str, where: str, message: str) -> MappingError:
     return MappingError(f"mapping {path}: {where}: {message}")

@@ -240,10 +240,6 @@ class _Rows:
         return pa.array(mask, pa.bool_())
 
 
-def _literal_column(value: str, n: int) -> pa.Array:
-    return pa.array([value] * n, pa.string()) if n else pa.array([], pa.string())
-
-
 class _Resolver:
     """Looks up field references (``field``, ``field.accessor``, ``=literal``) as Arrow columns."""
 
