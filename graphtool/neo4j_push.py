@@ -73,8 +73,6 @@ PROVENANCE_SQL = (
 
 
 def _done(ws: Workspace, target: str, version: int) -> set[str]:
-    ws.con.execute("""CREATE TABLE IF NOT EXISTS push_checkpoints
-                      (target VARCHAR, data_version BIGINT, part VARCHAR)""")
     rows = ws.con.execute(
         "SELECT part FROM push_checkpoints WHERE target = ? AND data_version = ?", [target, version]
     ).fetchall()

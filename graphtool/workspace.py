@@ -86,6 +86,7 @@ def ddl(model: Model) -> list[str]:
             {_columns(model.edge_properties())}, {PROVENANCE_COLUMNS})""",
         """CREATE TABLE IF NOT EXISTS judgements (left_id VARCHAR, right_id VARCHAR, decision VARCHAR,
            score DOUBLE, user_name VARCHAR, decided_at TIMESTAMP, reason VARCHAR)""",
+        "CREATE TABLE IF NOT EXISTS push_checkpoints (target VARCHAR, data_version BIGINT, part VARCHAR)",
         """CREATE TABLE IF NOT EXISTS cases (case_id VARCHAR PRIMARY KEY, name VARCHAR, created_at TIMESTAMP,
            created_by VARCHAR, data JSON)""",
         """CREATE TABLE IF NOT EXISTS audit_log (seq BIGINT PRIMARY KEY, logged_at TIMESTAMP, user_name VARCHAR,

@@ -8,7 +8,6 @@ against the built-in mappings by its headers, or read with the mapping the user 
 from __future__ import annotations
 
 import hashlib
-import importlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -21,20 +20,15 @@ if TYPE_CHECKING:  # the workspace imports this package's staging module, so the
     from graphtool.workspace import LoadReport, Workspace
     from loaders.mapping import Mapping
 
-STRUCTURED = ("loaders.ftm", "loaders.bods", "loaders.ofac_sdn", "loaders.us_lists")
 SNIFF_BYTES = 64 * 1024
 TABLE_ONLY_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def structured_parsers() -> list[ModuleType]:
-    found = []
-    for name in STRUCTURED:
-        try:
-            found.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-    return found
+    """The loaders of formats that are not tables, in the order they are asked to recognise a file."""
+    from loaders import bods, ftm, ofac_sdn, us_lists  # they import the workspace's staging module
+
+    return [ftm, bods, ofac_sdn, us_lists]
 
 
 def choose_mapping(headers: list[str], path: Path) -> Mapping:

@@ -16,6 +16,7 @@ from graphtool.neo4j_server import LocalNeo4j, default_jar_home, ensure_jars, en
 DB = "neo4j"
 NAME = "宁波恒达稀有金属有限公司"
 
+
 def count(driver: neo4j.Driver, label: str) -> int:
     records, _, _ = driver.execute_query(
         f"MATCH (n:{label}) RETURN count(n) AS n", database_=DB, routing_=neo4j.RoutingControl.READ

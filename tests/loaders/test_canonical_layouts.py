@@ -210,3 +210,23 @@ def test_an_excel_workbook_reads_like_a_csv(ws, tmp_path):
     report = load_file(ws, path)
     assert report.loaded == 1
     assert one(ws, "SELECT name, country FROM node_company") == [(EXPORTER, "CN")]
+
+
+def test_relationship_ids_from_tables_follow_the_one_id_rule(ws, tmp_path):
+    from graphtool.ids import edge_id
+
+    load_file(ws, write_csv(tmp_path / "d.csv", [cn_row()], CN_HEADERS))
+    rows = [
+        {
+            "person_name": "王建国",
+            "company_name": EXPORTER,
+            "company_uscc": EXPORTER_USCC,
+            "company_country": "CN",
+            "role": "法定代表人",
+            "start_date": "2016-03-01",
+        }
+    ]
+    load_file(ws, write_csv(tmp_path / "officers.csv", rows))
+    for rel_id, rel_type, src, dst in one(ws, "SELECT id, type, src, dst FROM graph_edges"):
+        qualifier = rel_id.partition("#")[2]
+        assert rel_id == edge_id(rel_type, src, dst, qualifier)
