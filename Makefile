@@ -10,7 +10,12 @@ DEMO_WORKSPACE ?= demo.duckdb
 DEMO_DECLARATIONS ?= 20000
 PORT ?= 8501
 
-.PHONY: demo test lint setup
+.PHONY: demo test lint setup system-packages
+
+# Debian packages the tests use: the browser for end-to-end app tests, pdftoppm to check
+# evidence-pack PDFs, a CJK font so Chinese names render. Installed only when missing.
+SYSTEM_PACKAGES := chromium poppler-utils fonts-noto-cjk
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +34,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+system-packages:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -q && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+test: lint system-packages
 	$(BIN)/python -m graphtool.neo4j_server fetch   # the Neo4j jars, via Maven (cached in ~/.m2)
 	$(BIN)/python -m pytest -q
