@@ -91,6 +91,11 @@ def ddl(model: Model) -> list[str]:
            created_by VARCHAR, data JSON)""",
         """CREATE TABLE IF NOT EXISTS audit_log (seq BIGINT PRIMARY KEY, logged_at TIMESTAMP, user_name VARCHAR,
            action VARCHAR, target VARCHAR, details JSON, prev_hash VARCHAR, hash VARCHAR)""",
+        """CREATE TABLE IF NOT EXISTS alerts (alert_id VARCHAR PRIMARY KEY, rule VARCHAR, score DOUBLE,
+           sentence VARCHAR, entities VARCHAR[], declarations VARCHAR[], hs_codes VARCHAR[], first_date DATE,
+           last_date DATE, data JSON, backend VARCHAR, run_at TIMESTAMP, data_version BIGINT)""",
+        """CREATE TABLE IF NOT EXISTS alert_reviews (alert_id VARCHAR, status VARCHAR, user_name VARCHAR,
+           reason VARCHAR, reviewed_at TIMESTAMP)""",
     ]
     for label, kind in model.nodes.items():
         statements.append(
