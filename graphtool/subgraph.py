@@ -18,6 +18,8 @@ class Provenance:
     file_id: int | None = None
     row_no: int | None = None
     batch_id: int | None = None
+    source_file: str | None = None  # the file's name, and its sha256: what a court checks
+    sha256: str | None = None
 
 
 @dataclass
@@ -96,3 +98,19 @@ class Subgraph:
                 Edge(e["id"], e["type"], e["src"], e["dst"], dict(e.get("properties", {})), Provenance(**e.get("provenance", {})))
             )
         return graph
+
+
+@dataclass
+class Path:
+    """One path through the graph: its nodes and relationships in order, and the subgraph they form."""
+
+    node_ids: list[str]
+    edge_ids: list[str]
+    subgraph: Subgraph = field(default_factory=Subgraph)
+
+    @property
+    def hops(self) -> int:
+        return len(self.edge_ids)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"node_ids": self.node_ids, "edge_ids": self.edge_ids, "subgraph": self.subgraph.to_dict()}
