@@ -302,5 +302,10 @@ def push(ctx: click.Context, batch_rows: int) -> None:
     )
 
 
+from graphtool.alerts.cli import alerts  # noqa: E402 - a command group of its own module, needs the helpers above
+
+cli.add_command(alerts)
+
+
 def main() -> None:
     cli()
