@@ -51,7 +51,7 @@ class RuleSpec:
         return QUERY_DIR / f"{self.name}.cypher"
 
 
-def _spec(name: str, entry: Any) -> RuleSpec:
+def _spec(name: str, entry: Any, shared: dict[str, Any]) -> RuleSpec:
     where = f"{RULES_FILE}, rule {name}"
     if not isinstance(entry, dict):
         raise AlertError(f"{where}: expected a mapping")
@@ -77,7 +77,7 @@ def _spec(name: str, entry: Any) -> RuleSpec:
         indicators={str(k): str(v) for k, v in entry["indicators"].items()},
         weights={str(k): float(v) for k, v in weights.items()},
         min_score=float(entry["min_score"]),
-        params=dict(entry["params"] or {}),
+        params={**shared, **(entry["params"] or {})},
         source=source,
     )
 
@@ -90,7 +90,8 @@ def rule_specs() -> dict[str, RuleSpec]:
     )
     if not isinstance(data, dict) or not isinstance(data.get("rules"), dict):
         raise AlertError(f"{RULES_FILE}: expected a mapping 'rules: {{name: {{...}}}}'")
-    specs = {name: _spec(name, entry) for name, entry in data["rules"].items()}
+    shared = data.get("shared") or {}
+    specs = {name: _spec(name, entry, shared) for name, entry in data["rules"].items()}
     for spec in specs.values():
         try:
             spec.module  # noqa: B018 - import now, so a missing module is reported by rule name

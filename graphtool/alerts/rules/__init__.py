@@ -20,6 +20,7 @@ from graphtool.workspace import Workspace
 # The columns every declaration row carries, as SQL over ``node_declaration d`` (Cypher: same names),
 DECLARATION_SQL = """d.id AS decl, d.file_id AS decl_src, d.row_no AS decl_row,
     d.declaration_no AS decl_no, d.declaration_date AS day, d.hs_code AS hs, d.description AS description,
+    d.specs AS specs,
     d.net_kg AS net_kg, d.unit_value_usd AS uv, d.value_usd AS value_usd, d.control_rule AS control_rule,
     d.licence_no AS licence_no, d.transport_mode AS transport_mode, d.trade_mode AS trade_mode,
     d.destination_country AS destination, d.link_exported AS exporter, x.name AS exporter_name,
@@ -82,3 +83,24 @@ def kg(value: float) -> str:
 
 def dates(rows: list[dict[str, Any]]) -> list[date]:
     return [d for d in (as_date(r.get("day")) for r in rows) if d is not None]
+
+
+# A party as a register knows it: a company written on a declaration or bill of lading is a node of
+# its own (its id is its name and country); the register's record of the same firm (same normalised
+# name and country, with register data) supplies its sector, contacts and people. Entity resolution
+# (SAME_AS) links the rest.
+REGISTER_SQL = """register AS (
+    SELECT c.id, coalesce(min(r.id), c.id) AS reg FROM node_company c
+    LEFT JOIN node_company r ON r.name_norm = c.name_norm AND r.country IS NOT DISTINCT FROM c.country
+         AND r.file_id <> c.file_id AND (r.sector IS NOT NULL OR r.phone IS NOT NULL)
+    GROUP BY c.id
+    UNION ALL
+    SELECT e.src, e.dst FROM graph_edges e WHERE e.type = 'SAME_AS')"""
+
+
+def controlled(row: dict[str, Any], params: dict[str, Any]) -> bool:
+    """A line under a control rule, unless the rule's condition (rules.yaml ``shared.conditions``) fails."""
+    condition = params["conditions"].get(row["control_rule"])
+    return row["control_rule"] is not None and (
+        condition is None or re.search(condition, row.get("specs") or "") is not None
+    )

@@ -48,7 +48,7 @@ used AS (SELECT d.link_exported AS exporter, substr(d.hs_code, 1, 8) AS h8, min(
          FROM node_declaration d JOIN codes k ON starts_with(d.hs_code, k.code) GROUP BY ALL),
 plain AS (SELECT d.* FROM node_declaration d ANTI JOIN codes k ON starts_with(d.hs_code, k.code)
           WHERE d.control_rule IS NULL)
-SELECT {DECLARATION_SQL}, d.specs AS specs, m.median_uv, m.lines AS code_lines,
+SELECT {DECLARATION_SQL}, m.median_uv, m.lines AS code_lines,
        u.controlled_hs AS sibling_of, u.last_used AS sibling_last_used
 FROM plain d JOIN med m ON m.h8 = substr(d.hs_code, 1, 8)
 LEFT JOIN used u ON u.exporter = d.link_exported AND u.h8 = substr(d.hs_code, 1, 8)
