@@ -19,14 +19,16 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from graphtool import search
 from graphtool.errors import WorkspaceError
 from graphtool.graph_index import GraphIndex, build_index
 from graphtool.investigations import parameters
 from graphtool.investigations.filters import Filters
+from graphtool.investigations.flow import declaration_fact, shipment_fact
 from graphtool.model import load_model
 from graphtool.store import GraphStore
 from graphtool.subgraph import Edge, Node, Subgraph
-from graphtool.workspace import Workspace
+from graphtool.workspace import Workspace, node_table, q
 
 _INDEXES: dict[Path, GraphIndex] = {}
 _BUILD_LOCK = threading.Lock()
@@ -100,10 +102,30 @@ class EmbeddedStore(GraphStore):
         return {node.id: node for node in idx.nodes(self._connection, numbers)}
 
     def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
-        from graphtool.search import search
+        return search.search(self.version, self._search_rows, self._search_keys, text, limit)
 
+    def _search_rows(self) -> list[tuple[str, str, dict[str, Any]]]:
+        out = []
         with self._connection() as con:
-            return search(con, text, limit)
+            for label in search.SEARCHABLE:
+                columns = ", ".join(q(c) for c in search.searchable_columns(label))
+                result = (
+                    con.sql(f"SELECT id, {columns} FROM {node_table(label)}").to_arrow_table().to_pylist()
+                )
+                out += [(row.pop("id"), label, row) for row in result]
+        return out
+
+    def _search_keys(self, value: str) -> list[tuple[str, str, dict[str, Any]]]:
+        out = []
+        with self._connection() as con:
+            for label, keys in search.KEYS.items():
+                where = " OR ".join(f"{q(k)} = $v" for k in keys)
+                rows = con.execute(
+                    f"SELECT id, {', '.join(map(q, keys))} FROM {node_table(label)} WHERE {where} LIMIT 100",
+                    {"v": value},
+                ).fetchall()
+                out += [(r[0], label, dict(zip(keys, r[1:], strict=True))) for r in rows]
+        return out
 
     def _subgraph(self, node_ids: list[str], edge_ids: list[str]) -> Subgraph:
         idx = self.index()
@@ -427,28 +449,19 @@ class EmbeddedStore(GraphStore):
 
     def _declaration_fact(self, idx: GraphIndex, d: int, consigned: int) -> dict[str, Any]:
         node = idx.nodes(self._connection, [d])[0]
-        p = node.properties
         c, edge = self._consignee(idx, d, consigned)
-        country = idx.nodes(self._connection, [c])[0].properties.get("country") if c is not None else None
-        return {
-            "id": node.id, "date": p.get("export_date") or p.get("declaration_date"), "hs_code": p.get("hs_code"),
-            "weight_kg": p.get("gross_kg") or p.get("net_kg"), "origin_country": p.get("origin_country") or "CN",
-            "consignee_number": c, "consignee_id": idx.node_id(c) if c is not None else None,
-            "consignee_country": country, "consigned_edge": edge,
-        }  # fmt: skip
+        consignee = idx.nodes(self._connection, [c])[0] if c is not None else None
+        fact = declaration_fact(node.id, node.properties, consignee and consignee.id,
+                                consignee and consignee.properties.get("country"), edge)  # fmt: skip
+        return fact | {"consignee_number": c}
 
     def _shipment_fact(self, idx: GraphIndex, s: int, shipped: int, consigned: int) -> dict[str, Any]:
         node = idx.nodes(self._connection, [s])[0]
-        p = node.properties
         c, edge = self._consignee(idx, s, consigned)
-        country = idx.nodes(self._connection, [c])[0].properties.get("country") if c is not None else None
-        return {
-            "id": node.id, "date": p.get("date"), "hs_code": p.get("hs_code"), "weight_kg": p.get("weight_kg"),
-            "shipper_id": idx.node_id(int(idx.src[shipped])), "shipped_edge": idx.edge_id(shipped),
-            "consignee_number": c, "consignee_id": idx.node_id(c) if c is not None else None,
-            "consignee_country": country, "consigned_edge": edge,
-            "discharge_country": p.get("discharge_country"),
-        }  # fmt: skip
+        consignee = idx.nodes(self._connection, [c])[0] if c is not None else None
+        fact = shipment_fact(node.id, node.properties, idx.node_id(int(idx.src[shipped])), idx.edge_id(shipped),
+                             consignee and consignee.id, consignee and consignee.properties.get("country"), edge)  # fmt: skip
+        return fact | {"consignee_number": c}
 
 
 def _strings(values: list[str]) -> pa.Array:

@@ -1,0 +1,208 @@
+"""The named investigations over Neo4j, with the Cypher files in ``queries/``.
+
+Each query is read from its file, filled from the model's allow-list (graphtool.cypher), and run in a
+managed READ transaction with a timeout and a LIMIT. Where an answer needs computing (ownership,
+goods flows) the server returns the facts and the same pure functions as the embedded store compute
+it. The data gets here with ``graphtool push``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graphtool import cypher, search
+from graphtool.config import Neo4jSettings
+from graphtool.investigations import parameters
+from graphtool.investigations.filters import Filters
+from graphtool.investigations.flow import declaration_fact, shipment_fact
+from graphtool.model import load_model
+from graphtool.neo4j_backend import connect
+from graphtool.store import GraphStore
+from graphtool.subgraph import Edge, Node, Provenance, Subgraph
+
+PROVENANCE_KEYS = ("source_file", "source_sha256", "source_row", "load_batch")
+ROWS = 1_000_000  # the bound on rows of a facts query; answers are capped far below it
+
+
+def _split(props: dict[str, Any]) -> tuple[dict[str, Any], Provenance]:
+    """Properties without the provenance keys that ``graphtool push`` adds, and that provenance."""
+    clean = {k: v for k, v in props.items() if k not in PROVENANCE_KEYS and k != "id" and v is not None}
+    prov = Provenance(None, props.get("source_row"), props.get("load_batch"), props.get("source_file"),
+                      props.get("source_sha256"))  # fmt: skip
+    return clean, prov
+
+
+def _node(row: dict[str, Any]) -> Node:
+    props, prov = _split(row["props"])
+    return Node(row["id"], row["label"], props, prov)
+
+
+def _edge(row: dict[str, Any]) -> Edge:
+    props, prov = _split(row["props"])
+    return Edge(row["id"], row["type"], row["src"], row["dst"], props, prov)
+
+
+class Neo4jStore(GraphStore):
+    backend = "neo4j"
+
+    def __init__(self, settings: Neo4jSettings) -> None:
+        self.settings = settings
+        self.driver = connect(settings)
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def _read(self, text: str, **params: Any) -> list[dict[str, Any]]:
+        return cypher.read(self.driver, self.settings, text, **params)
+
+    @property
+    def version(self) -> str:
+        nodes = self._read("MATCH (n) RETURN count(n) AS n")[0]["n"]
+        rels = self._read("MATCH ()-[r]->() RETURN count(r) AS n")[0]["n"]
+        return f"neo4j:{self.settings.uri}/{self.settings.database}:{nodes}:{rels}"
+
+    def cypher(self, query, params=None, limit=1000, timeout_s=10):
+        return cypher.run_adhoc(self.driver, self.settings, query, params, limit, timeout_s)
+
+    # ------------------------------------------------------------------ nodes and relationships
+
+    def nodes(self, ids: list[str]) -> dict[str, Node]:
+        if not ids:
+            return {}
+        text, by_label = cypher.union_by_label("nodes", ids)
+        if not by_label:
+            return {}
+        return {r["id"]: _node(r) for r in self._read(text, ids=by_label)}
+
+    def _relationships(
+        self, node_ids: list[str], types: frozenset[str] | None, filters: Filters | None = None,
+        edge_ids: list[str] | None = None,
+    ) -> list[Edge]:  # fmt: skip
+        """Relationships among the nodes (of these types, valid in the window, with these ids)."""
+        if not node_ids:
+            return []
+        text, by_label = cypher.union_by_label("relationships", node_ids, types=types or _all_types())
+        rows = self._read(
+            text, ids=by_label, all_ids=list(node_ids), edge_ids=edge_ids,
+            since=filters.since if filters else None, until=filters.until if filters else None, limit=ROWS,
+        )  # fmt: skip
+        return [_edge(r) for r in rows]
+
+    def _subgraph(self, node_ids: list[str], edge_ids: list[str]) -> Subgraph:
+        graph = Subgraph()
+        for node in self.nodes(node_ids).values():
+            graph.add_node(node)
+        for edge in self._relationships(list(graph.nodes), None, edge_ids=list(edge_ids)):
+            graph.add_edge(edge)
+        return graph
+
+    def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
+        return search.search(self.version, self._search_rows, self._search_keys, text, limit)
+
+    def _search_rows(self) -> list[tuple[str, str, dict[str, Any]]]:
+        out = []
+        for label in search.SEARCHABLE:
+            rows = self._read(cypher.render("search_rows", label=label), limit=ROWS)
+            out += [(r["id"], label, _split(r["props"])[0]) for r in rows]
+        return out
+
+    def _search_keys(self, value: str) -> list[tuple[str, str, dict[str, Any]]]:
+        out = []
+        for label, keys in search.KEYS.items():
+            text = cypher.render("search_keys", label=label, fields=(label, keys))
+            out += [(r["id"], label, _split(r["props"])[0]) for r in self._read(text, value=value, limit=100)]
+        return out
+
+    # ------------------------------------------------------------------ neighbourhood
+
+    def _neighbourhood(self, seeds: list[str], hops: int, filters: Filters, limit: int) -> Subgraph:
+        types = filters.rel_types or _all_types()
+        seen = set(seeds)
+        levels = [sorted(seeds)]
+        frontier = sorted(seeds)
+        for _ in range(hops):
+            text, by_label = cypher.union_by_label("neighbourhood", frontier, types=types)
+            rows = self._read(text, ids=by_label, limit=ROWS, **filters.cypher_parameters())
+            frontier = sorted({r["id"] for r in rows} - seen)
+            if not frontier:
+                break
+            seen.update(frontier)
+            levels.append(frontier)
+        ordered = [i for level in levels for i in level]
+        shown = ordered[:limit]
+        graph = Subgraph(more=len(ordered) - len(shown))
+        found = self.nodes(shown)
+        for node_id in shown:
+            graph.add_node(found[node_id])
+        for edge in self._relationships(shown, filters.rel_types, filters):
+            graph.add_edge(edge)
+        return graph
+
+    # ------------------------------------------------------------------ paths
+
+    def _listed(self) -> list[str]:
+        topics = parameters()["paths"]["listed_topics"]
+        rows = self._read(cypher.render("listed_parties"), topics=topics, limit=ROWS)
+        return sorted({r["id"] for r in rows})
+
+    def _paths(self, src, dst, max_hops, all_paths, types, limit):
+        targets = [dst] if dst else [t for t in self._listed() if t != src]
+        by_label: dict[str, list[str]] = {}
+        for t in targets:
+            by_label.setdefault(t.split(":", 1)[0], []).append(t)
+        name = "all_paths" if all_paths else "shortest_paths"
+        found = []
+        for label, ids in sorted(by_label.items()):
+            text = cypher.render(
+                name, src_label=src.split(":", 1)[0], dst_label=label, types=types, max_hops=max_hops
+            )
+            rows = self._read(text, src=src, targets=ids, limit=limit)
+            found += [(r["node_ids"], r["edge_ids"]) for r in rows]
+        return found
+
+    # ------------------------------------------------------------------ ownership and flows
+
+    def _ownership_facts(self, company_id: str, depth: int) -> tuple[list[Edge], dict[str, Node]]:
+        rows = self._read(cypher.render("ownership", depth=depth), company=company_id, limit=ROWS)
+        edges = sorted((_edge(r) for r in rows), key=lambda e: e.id)
+        ends = sorted({e.src for e in edges} | {e.dst for e in edges})
+        return edges, self.nodes(ends)
+
+    def _flow_facts(self, start_id: str, window_days: int, limit: int, max_legs: int) -> dict[str, Any]:
+        rows = self._read(cypher.render("flow_declarations"), start=start_id, limit=limit)
+        declarations = [
+            declaration_fact(
+                r["id"], _split(r["props"])[0], r["consignee_id"], r["consignee_country"], r["consigned_edge"]
+            )
+            for r in rows
+        ]
+        shipments: dict[str, dict[str, Any]] = {}
+        holders = {d["consignee_id"] for d in declarations if d["consignee_id"]}
+        done: set[str] = set()
+        for _ in range(max_legs):
+            holders -= done
+            if not holders:
+                break
+            done |= holders
+            found = self._read(cypher.render("flow_shipments"), shippers=sorted(holders), limit=ROWS)
+            holders = set()
+            for r in found:
+                if r["id"] not in shipments:
+                    shipments[r["id"]] = shipment_fact(
+                        r["id"], _split(r["props"])[0], r["shipper_id"], r["shipped_edge"],
+                        r["consignee_id"], r["consignee_country"], r["consigned_edge"],
+                    )  # fmt: skip
+                    if r["consignee_id"]:
+                        holders.add(r["consignee_id"])
+        listed = set(self._listed())
+        consignees = {s["consignee_id"] for s in shipments.values() if s["consignee_id"]}
+        return {
+            "declarations": declarations,
+            "shipments": list(shipments.values()),
+            "listed": sorted(consignees & listed),
+            "max_legs": max_legs,
+        }
+
+
+def _all_types() -> frozenset[str]:
+    return frozenset(load_model().relationships)
