@@ -212,20 +212,20 @@ def conflicts(ctx: click.Context, limit: int) -> None:
 @click.pass_context
 @friendly_errors
 def search(ctx: click.Context, query: str, limit: int) -> None:
-    """Find entities by name (either script), id or registration number."""
-    from graphtool.search import search as run
+    """Find entities by name (either script), id, registration number, address or phone."""
 
     def text(hits: list[dict]) -> str:
         return (
             "\n".join(
-                f"{h['score']:.2f}  {h['label']:<11} {h['name']}  [{h['country'] or '-'}]  {h['id']}"
+                f"{h['score']:.2f}  {h['label']:<11} {h['name']}  [{h['country'] or '-'}]  {h['id']}\n"
+                f"      {'; '.join(h['reasons'])}"
                 for h in hits
             )
             or "no match"
         )
 
-    with _open(ctx, read_only=True) as ws:
-        _emit(ctx, run(ws, query, limit), text)
+    with _store(ctx) as store:
+        _emit(ctx, store.search(query, limit), text)
 
 
 @cli.command()
@@ -305,6 +305,164 @@ def push(ctx: click.Context, batch_rows: int) -> None:
 from graphtool.alerts.cli import alerts  # noqa: E402 - a command group of its own module, needs the helpers above
 
 cli.add_command(alerts)
+
+
+# ---------------------------------------------------------------------- investigations (graphtool.store)
+
+
+def _store(ctx: click.Context):
+    from graphtool.store import open_store
+
+    return open_store(ctx.obj["settings"])
+
+
+def _subgraph_text(graph) -> str:
+    lines = [f"{len(graph.nodes)} nodes, {len(graph.edges)} relationships"]
+    lines += [f"  {n.label:<11} {n.caption}  {n.id}" for n in graph.nodes.values()]
+    lines += [f"  {e.src} -[{e.type}]-> {e.dst}" for e in graph.edges.values()]
+    if graph.more:
+        lines.append(f"{graph.more} more not shown")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--hops", default=1, show_default=True, help="Relationships away (at most 4).")
+@click.option("--type", "types", multiple=True, help="Follow only this relationship type (repeatable).")
+@click.option("--since", help="Date window start (YYYY-MM-DD).")
+@click.option("--until", help="Date window end (YYYY-MM-DD).")
+@click.option("--hs", "hs_codes", multiple=True, help="HS code or prefix of goods (repeatable).")
+@click.option("--country", "countries", multiple=True, help="Country (repeatable).")
+@click.option("--limit", default=300, show_default=True, help="Nodes shown at most.")
+@click.pass_context
+@friendly_errors
+def neighbourhood(ctx, ids, hops, types, since, until, hs_codes, countries, limit) -> None:
+    """Everything within some hops of one or more entities, nearest first."""
+    with _store(ctx) as store:
+        graph = store.neighbourhood(
+            list(ids), hops, list(types) or None, since, until, list(hs_codes) or None, list(countries) or None, limit
+        )
+    _emit(ctx, graph.to_dict(), lambda _: _subgraph_text(graph))
+
+
+@cli.command()
+@click.argument("src")
+@click.argument("dst", required=False)
+@click.option("--max-hops", default=6, show_default=True)
+@click.option("--all", "all_paths", is_flag=True, help="All simple paths, not only the shortest.")
+@click.option("--limit", default=10, show_default=True)
+@click.option("--type", "types", multiple=True, help="Follow only this relationship type (repeatable).")
+@click.pass_context
+@friendly_errors
+def paths(ctx, src, dst, max_hops, all_paths, limit, types) -> None:
+    """Paths between two entities, or from one entity to any listed party (no DST)."""
+    with _store(ctx) as store:
+        found = store.paths(src, dst, max_hops, all_paths, limit, list(types) or None)
+
+    def text(_: Any) -> str:
+        out = []
+        for i, p in enumerate(found, 1):
+            out.append(f"path {i} ({p.hops} hops):")
+            for k, node_id in enumerate(p.node_ids):
+                out.append(f"  {p.subgraph.nodes[node_id].caption}  [{node_id}]")
+                if k < len(p.edge_ids):
+                    out.append(f"    -[{p.subgraph.edges[p.edge_ids[k]].type}]-")
+        return "\n".join(out) or "no path within the bound"
+
+    _emit(ctx, [p.to_dict() for p in found], text)
+
+
+@cli.command()
+@click.argument("company")
+@click.option("--as-of", help="Date (YYYY-MM-DD); default today.")
+@click.option("--threshold", default=25.0, show_default=True, help="Percent that makes a beneficial owner.")
+@click.option("--interest", help="shareholding (default), votingRights, ...")
+@click.pass_context
+@friendly_errors
+def ubo(ctx, company, as_of, threshold, interest) -> None:
+    """Owners and controllers of a company as of a date, with effective shares."""
+    with _store(ctx) as store:
+        report = store.ubo(company, as_of, threshold, interest)
+
+    def text(_: Any) -> str:
+        def pct(v):
+            return "unknown" if v is None else f"{v:.2f}%"
+
+        out = [f"ownership of {company} as of {report.as_of} ({report.interest}, threshold {threshold}%)"]
+        for o in report.owners:
+            bounds = ""
+            if o.effective is None:
+                low = f"at least {pct(o.effective_min)}, " if o.effective_min else ""
+                bounds = f" ({low}at most {pct(o.effective_max)})"
+            declared = f", declared {pct(o.declared)}" if o.declared is not None else ""
+            out.append(f"  {pct(o.effective)}{bounds}{declared}  {o.kind:<7} {o.name} [{o.country or '-'}]  "
+                       f"{', '.join(o.flags)}")  # fmt: skip
+        out += [f"  control: {c.name} ({c.via}{', ' + c.role if c.role else ''})" for c in report.controllers]
+        out += [f"  cycle: {' -> '.join(c)}" for c in report.cycles]
+        out += [f"  note: {n}" for n in report.notes]
+        if not report.beneficial_owners:
+            out.append("  no natural person at or above the threshold")
+        return "\n".join(out)
+
+    _emit(ctx, report.to_dict(), text)
+
+
+@cli.command()
+@click.argument("start")
+@click.option("--window-days", type=int, help="Days after an export in which an onward shipment counts.")
+@click.option("--tolerance", type=float, help="Weight tolerance (0.1 = 10 %).")
+@click.option("--limit", type=int, help="Declarations of a company followed (latest first).")
+@click.pass_context
+@friendly_errors
+def flow(ctx, start, window_days, tolerance, limit) -> None:
+    """Follow goods from a declaration (or a company's exports) to onward shipments."""
+    with _store(ctx) as store:
+        report = store.goods_flow(start, window_days, tolerance, limit)
+
+    def text(_: Any) -> str:
+        out = [f"{len(report.declarations)} declarations followed, {len(report.legs)} onward legs matched"]
+        for leg in report.legs:
+            out.append(
+                f"  {'  ' * (leg.depth - 1)}{leg.from_id} -> {leg.via_id} [{leg.via_country or '-'}] -> "
+                f"{leg.shipment_id} -> {leg.to_id or '?'} [{leg.to_country or '-'}]: {leg.lag_days} days, "
+                f"{leg.weight_in:.0f} -> {leg.weight_out:.0f} kg"
+                + (", third country" if leg.third_country else "")
+                + (", LISTED consignee" if leg.to_listed else "")
+            )
+        return "\n".join(out)
+
+    _emit(ctx, report.to_dict(), text)
+
+
+@cli.command("cypher")
+@click.argument("query")
+@click.option("--param", "params", multiple=True, help="Query parameter name=value (JSON values allowed).")
+@click.option("--limit", default=1000, show_default=True)
+@click.option("--timeout", default=10.0, show_default=True, help="Seconds before the server stops the query.")
+@click.pass_context
+@friendly_errors
+def cypher_command(ctx, query, params, limit, timeout) -> None:
+    """Run read-only Cypher on the configured Neo4j (writes are refused). QUERY may be @file.cypher."""
+    from graphtool.errors import GraphtoolError
+
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text(encoding="utf-8")
+    values = {}
+    for item in params:
+        name, sep, raw = item.partition("=")
+        if not sep:
+            raise GraphtoolError(f"--param {item!r}: expected name=value")
+        try:
+            values[name] = json.loads(raw)
+        except json.JSONDecodeError:
+            values[name] = raw
+    with _store(ctx) as store:
+        columns, rows = store.cypher(query, values, limit, timeout)
+    _emit(
+        ctx,
+        {"columns": columns, "rows": rows},
+        lambda d: "\t".join(columns) + "\n" + "\n".join("\t".join(map(str, r)) for r in rows),
+    )
 
 
 def main() -> None:
