@@ -1,33 +1,104 @@
-"""The first app page renders from a workspace, searches, and shows errors as messages."""
+"""Every page of the app runs on a demo workspace (Streamlit AppTest): content, language, safety, errors."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
-from graphtool.workspace import Workspace
-from loaders import load_file
-from tests.support import EXPORTER, declaration_file
+from graphtool.app.i18n import strings
+from tests.e2e.demo_workspace import HOVER_NAME, SCRIPT_NAME, build
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-def test_the_page_shows_counts_and_finds_a_company(tmp_path, monkeypatch):
-    db = tmp_path / "ws.duckdb"
-    with Workspace.open(db) as ws:
-        load_file(ws, declaration_file(tmp_path / "d.csv"))
-    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(db))
-    at = AppTest.from_file(APP, default_timeout=30).run()
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    return build(tmp_path_factory.mktemp("app"))
+
+
+@pytest.fixture
+def app(workspace, monkeypatch, tmp_path):
+    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(workspace))
+    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(tmp_path / "none.toml"))  # single-user mode
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+def page(at: AppTest, name: str, **state) -> AppTest:
+    at.run()
+    for key, value in state.items():
+        at.session_state[key] = value
+    return at.switch_page(f"graphtool/app/pages/{name}.py").run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in ("markdown", "caption", "header", "subheader", "info", "error", "success")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(map(str, parts))
+
+
+def test_every_ui_string_exists_in_both_languages():
+    assert all(set(v) == {"en", "zh"} and all(v.values()) for v in strings().values())
+
+
+def test_search_finds_names_as_recorded_and_offers_to_open_them(app):
+    at = app.run()
     assert not at.exception
-    assert [m.value for m in at.metric][:2] == ["3", "3"]
-    at.text_input[0].input("恒达").run()
+    at.text_input(key="search_query").input("script").run()
     assert not at.exception
-    assert EXPORTER in at.dataframe[0].value["name"].tolist()
+    assert SCRIPT_NAME in at.dataframe[0].value.iloc[:, 0].tolist()
+
+
+def test_the_interface_switches_to_chinese(app):
+    at = app.run()
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.header[0].value == "搜索"
+
+
+def test_entity_page_shows_properties_with_their_source_file(app):
+    at = page(app, "entity", focus=_id_of(app, "Hover"))
+    assert not at.exception, at.exception
+    props = at.dataframe[0].value
+    assert HOVER_NAME in props.iloc[:, 1].tolist()
+    assert "companies.csv" in props.iloc[:, 2].tolist()
+    assert "&lt;b onmouseover" in at.subheader[0].value  # escaped for Markdown, shown literally
+
+
+def test_network_page_draws_the_neighbourhood(app):
+    at = page(app, "network", focus=_id_of(app, "script"))
+    assert not at.exception, at.exception
+    assert any("nodes" in c.value for c in at.caption)
+
+
+def test_paths_alerts_ownership_flows_data_pages_run(app):
+    for name in ("paths", "ownership", "flows", "alerts", "data", "query"):
+        at = page(app, name, focus=_id_of(app, "script"))
+        assert not at.exception, (name, at.exception)
 
 
 def test_a_missing_workspace_is_a_message_not_a_stack_trace(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(tmp_path / "none.duckdb"))
+    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(tmp_path / "none.toml"))
+    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
     at = AppTest.from_file(APP, default_timeout=30).run()
     assert not at.exception
-    assert "load data first" in at.error[0].value
+    assert any("load data first" in e.value for e in at.error)
+
+
+def _id_of(at: AppTest, name_part: str) -> str:
+    """The id of the company whose name contains ``name_part`` (straight from the workspace)."""
+    import os
+
+    from graphtool.workspace import Workspace
+
+    with Workspace.open(os.environ["GRAPHTOOL_WORKSPACE"], read_only=True) as ws:
+        return ws.con.execute(
+            "SELECT id FROM node_company WHERE contains(name, ?) ORDER BY id LIMIT 1", [name_part]
+        ).fetchall()[0][0]
