@@ -39,22 +39,23 @@ def reference(params: dict[str, Any]) -> dict[str, Any]:
 
 
 SQL = f"""
-WITH codes AS (SELECT unnest($controlled_codes) AS code, CAST(unnest($controlled_from) AS DATE) AS since),
+WITH codes AS (SELECT code, substr(code, 1, 8) AS h8, since
+               FROM (SELECT unnest($controlled_codes) AS code, CAST(unnest($controlled_from) AS DATE) AS since)),
 med AS (SELECT substr(hs_code, 1, 8) AS h8, quantile_disc(unit_value_usd, 0.5) AS median_uv, count(*) AS lines
         FROM node_declaration WHERE unit_value_usd > 0 GROUP BY ALL),
-used AS (SELECT d.link_exported AS exporter, substr(d.hs_code, 1, 8) AS h8, min(k.since) AS since,
-                min(d.declaration_date) AS first_used, max(d.declaration_date) AS last_used,
-                min(d.hs_code) AS controlled_hs
-         FROM node_declaration d JOIN codes k ON starts_with(d.hs_code, k.code) GROUP BY ALL),
-plain AS (SELECT d.* FROM node_declaration d ANTI JOIN codes k ON starts_with(d.hs_code, k.code)
-          WHERE d.control_rule IS NULL)
+used AS (SELECT d.link_exported AS exporter, k.h8, min(k.since) AS since, min(d.declaration_date) AS first_used,
+                max(d.declaration_date) AS last_used, min(d.hs_code) AS controlled_hs
+         FROM node_declaration d JOIN codes k ON k.h8 = substr(d.hs_code, 1, 8) AND starts_with(d.hs_code, k.code)
+         GROUP BY ALL)
 SELECT {DECLARATION_SQL}, m.median_uv, m.lines AS code_lines,
        u.controlled_hs AS sibling_of, u.last_used AS sibling_last_used
-FROM plain d JOIN med m ON m.h8 = substr(d.hs_code, 1, 8)
+FROM node_declaration d JOIN med m ON m.h8 = substr(d.hs_code, 1, 8)
 LEFT JOIN used u ON u.exporter = d.link_exported AND u.h8 = substr(d.hs_code, 1, 8)
      AND d.declaration_date >= u.since AND u.last_used < u.since
 {PARTIES_SQL}
-WHERE (m.lines >= $min_code_lines AND d.unit_value_usd >= $value_ratio * m.median_uv) OR u.exporter IS NOT NULL
+WHERE d.control_rule IS NULL
+  AND ((m.lines >= $min_code_lines AND d.unit_value_usd >= $value_ratio * m.median_uv) OR u.exporter IS NOT NULL)
+  AND NOT EXISTS (SELECT 1 FROM codes k WHERE k.h8 = substr(d.hs_code, 1, 8) AND starts_with(d.hs_code, k.code))
 """
 
 

@@ -36,11 +36,13 @@ pairs AS (
                    WHERE a.company = o.id AND b.company = n.id) AS same_people,
            (SELECT count(*) FROM customers x JOIN customers y ON x.consignee = y.consignee
             WHERE x.firm = o.id AND y.firm = n.id) AS shared_customers
-    FROM firm o JOIN firm n ON n.id <> o.id
-         AND n.incorporation_date > o.last_day - to_days(CAST($before_days AS INTEGER))
-         AND n.incorporation_date <= o.last_day + to_days(CAST($after_days AS INTEGER))
-         AND n.first_day > o.last_day - to_days(CAST($before_days AS INTEGER))
-         AND (o.phone = n.phone OR o.address = n.address))
+    FROM (SELECT o.id AS old_id, n.id AS new_id FROM firm o JOIN firm n ON n.phone = o.phone
+          UNION SELECT o.id, n.id FROM firm o JOIN firm n ON n.address = o.address) k
+    JOIN firm o ON o.id = k.old_id JOIN firm n ON n.id = k.new_id
+    WHERE n.id <> o.id
+      AND n.incorporation_date > o.last_day - to_days(CAST($before_days AS INTEGER))
+      AND n.incorporation_date <= o.last_day + to_days(CAST($after_days AS INTEGER))
+      AND n.first_day > o.last_day - to_days(CAST($before_days AS INTEGER)))
 SELECT {DECLARATION_SQL}, p.*
 FROM pairs p JOIN node_declaration d ON d.link_exported IN (p.old_firm, p.new_firm)
 {PARTIES_SQL}

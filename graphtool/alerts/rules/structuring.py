@@ -1,6 +1,6 @@
-"""Rule 4, structuring: many small parcels by postal, express or e-commerce channels, each just
-under a round value or weight threshold, to one consignee within a short window (D1, D2, B12).
-One alert per consignee.
+"""Rule 4, structuring: many small parcels of controlled or value-dense goods by postal, express or
+e-commerce channels, each just under a round value or weight threshold, to one consignee within a
+short window (D1, D2, B12). One alert per consignee.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from graphtool.alerts.model import Finding
 from graphtool.alerts.rules import (
     DECLARATION_SQL,
     PARTIES_SQL,
+    controlled,
     dates,
     day_span,
     declaration_fact,
@@ -36,6 +37,7 @@ def rows(ws: Workspace, params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding]:
+    rows = [r for r in rows if controlled(r, params) or (r["uv"] or 0) >= params["dense_usd_per_kg"]]
     out = []
     for consignee, lines in group(rows, lambda r: r["consignee"]).items():
         burst = _burst(lines, params["window_days"])
@@ -43,7 +45,7 @@ def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding
             continue
         exporters = sorted({r["exporter"] for r in burst})
         indicators = ["D1", "D2"] + (["B12"] if len(exporters) > 1 else [])
-        controlled = [r for r in burst if r["control_rule"]]
+        under_control = [r for r in burst if controlled(r, params)]
         facts = [
             declaration_fact(
                 r,
@@ -53,10 +55,10 @@ def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding
             for r in burst
         ]
         sentence = (
-            f"{len(burst)} small parcels just under round value or weight thresholds went to "
+            f"{len(burst)} small parcels of controlled or value-dense goods just under round value or weight thresholds went to "
             f"{burst[0]['consignee_name']} ({burst[0]['consignee_country']}) by postal/express/e-commerce channels "
             f"from {len(exporters)} exporter(s) within {params['window_days']} days ({day_span(burst)})"
-            + (f", {len(controlled)} of them under controlled codes" if controlled else "")
+            + (f", {len(under_control)} of them under controlled codes" if under_control else "")
             + ": possible structuring."
         )
         out.append(

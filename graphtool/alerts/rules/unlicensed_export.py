@@ -11,6 +11,7 @@ declared composition or grade (``conditions``). One alert per exporter and consi
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import Any
 
 from graphtool.alerts.model import Fact, Finding
@@ -43,6 +44,9 @@ def rows(ws: Workspace, params: dict[str, Any]) -> list[dict[str, Any]]:
     return fetch(ws, SQL, params)
 
 
+_norm = cache(name_norm)
+
+
 def _licence_flags(lines: list[dict[str, Any]], tolerance: float) -> dict[str, list[str]]:
     """Per declaration, what is wrong with its licence (F1, F2 reasons)."""
     flags: dict[str, list[str]] = defaultdict(list)
@@ -52,7 +56,7 @@ def _licence_flags(lines: list[dict[str, Any]], tolerance: float) -> dict[str, l
             continue
         if r["licence_country"] and r["destination"] and r["licence_country"] != r["destination"]:
             flags[r["decl"]].append(f"F1: licence for {r['licence_country']}, goods to {r['destination']}")
-        if r["licence_end_user"] and name_norm(r["licence_end_user"]) != name_norm(r["consignee_name"] or ""):
+        if r["licence_end_user"] and _norm(r["licence_end_user"]) != _norm(r["consignee_name"] or ""):
             flags[r["decl"]].append(
                 f"F1: licence end user {r['licence_end_user']}, consignee {r['consignee_name']}"
             )
