@@ -157,7 +157,7 @@ def test_a_rule_definition_with_a_mistake_is_refused_by_name():
         min_score: 0.5
         params: {}
     """)
-    with pytest.raises(AlertError, match="rule bad.*weights"):
+    with pytest.raises(AlertError, match=r"rule bad.*weights"):
         _spec("bad", entry, {})
     with pytest.raises(AlertError, match="missing keys"):
         _spec("bad", {"typology": "x"}, {})
