@@ -104,6 +104,7 @@ class SearchTable:
         self.by_id = {e.id: e for e in self.entries}
         self.compact = [(i, f.compact) for i, e in enumerate(self.entries) for _, f in e.forms if f.compact]
         self.hanzi = [(i, f.hanzi) for i, e in enumerate(self.entries) for _, f in e.forms if f.hanzi]
+        self.core = [(i, f.core) for i, e in enumerate(self.entries) for _, f in e.forms if f.core]
 
     def rank(self, query: str, key_hits: list[tuple[str, str, dict[str, Any]]], limit: int) -> list[dict]:
         """Hits for ``query``; ``key_hits`` are the declarations, bills and licences (id, label,
@@ -128,7 +129,7 @@ class SearchTable:
         form = name_form(query)
         self._names(form, add)
         norm = name_norm(query)
-        digits = _DIGITS.sub("", query)
+        digits = _DIGITS.sub("", query).lstrip("0")  # a trunk prefix (0851 ...) is not in +86 851 ...
         lowered = query.lower()
         for e in self.entries:
             if len(norm) >= 4 and any(norm in text for _, text in e.texts):
@@ -174,26 +175,21 @@ class SearchTable:
                     add(e.id, 0.8, f"{kind} contains: {f.original}")
         cutoff = FUZZY_CUTOFF * 100
         candidates: set[int] = set()
-        if form.compact:
-            choices = [c for _, c in self.compact]
-            for _, _, pos in process.extract(
-                form.compact, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=200
-            ):
-                candidates.add(self.compact[pos][0])
-            for _, _, pos in process.extract(
-                form.compact, choices, scorer=fuzz.partial_ratio, score_cutoff=95, limit=200
-            ):
-                candidates.add(self.compact[pos][0])
-        if form.hanzi:
-            choices = [c for _, c in self.hanzi]
-            for _, _, pos in process.extract(
-                form.hanzi, choices, scorer=fuzz.ratio, score_cutoff=cutoff - 10, limit=200
-            ):
-                candidates.add(self.hanzi[pos][0])
+        for text, pool, scorers in (
+            (form.compact, self.compact, ((fuzz.ratio, cutoff), (fuzz.partial_ratio, 95))),
+            (form.core, self.core, ((fuzz.ratio, cutoff),)),
+            (form.hanzi, self.hanzi, ((fuzz.ratio, cutoff - 10),)),
+        ):
+            if not text:
+                continue
+            choices = [c for _, c in pool]
+            for scorer, score_cutoff in scorers:
+                found = process.extract(text, choices, scorer=scorer, score_cutoff=score_cutoff, limit=200)
+                candidates.update(pool[pos][0] for _, _, pos in found)
         for i in sorted(candidates):
             e = self.entries[i]
             for kind, f in e.forms:
-                sim = similarity(form, f)
+                sim = max(similarity(form, f), fuzz.ratio(form.core, f.core) / 100)
                 if sim >= FUZZY_CUTOFF:
                     add(e.id, round(0.4 + 0.4 * sim, 4), f"similar {kind} ({sim:.2f}): {f.original}")
 
