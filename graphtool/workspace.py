@@ -526,7 +526,8 @@ class Workspace:
         target = node_table(label)
         con.register("s_nodes", table)
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no)"
+            "CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no) "
+            "WHERE id IS NOT NULL"
         )
         unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]
         if unique:
@@ -608,7 +609,8 @@ class Workspace:
         props = [q(p) for p in self.model.edge_properties()]
         con.register("s_edges", table)
         con.execute(
-            "CREATE OR REPLACE TEMP VIEW t_erows AS SELECT * FROM s_edges SEMI JOIN t_ok USING (row_no)"
+            "CREATE OR REPLACE TEMP VIEW t_erows AS SELECT * FROM s_edges SEMI JOIN t_ok USING (row_no) "
+            "WHERE id IS NOT NULL"
         )
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_erows")

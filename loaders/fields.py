@@ -37,8 +37,10 @@ def output_type(field_type: str) -> pa.DataType:
 
 @dataclass
 class Column:
-    """A normalised column: values and an error message per row (null when fine).
+    """A normalised column: values and an error message (null when fine), per distinct source value.
 
+    ``indices`` maps each row to its distinct value (``None``: one value per row), so that cleaning
+    and checking cost once per distinct value; ``rows`` expands any per-value array to the rows.
     Accessors (``.norm``, ``.valid``, ``.original``, ``.domain``) are computed on first use, so a
     column nobody reads a normal form of costs nothing extra.
     """
@@ -47,12 +49,22 @@ class Column:
     errors: pa.Array
     source: pa.Array | None = None
     field_type: str = "string"
+    indices: pa.Array | None = None
     _accessors: dict[str, pa.Array] = field(default_factory=dict)
+
+    def rows(self, per_value: pa.Array) -> pa.Array:
+        return per_value if self.indices is None else per_value.take(self.indices)
 
     def accessor(self, name: str) -> pa.Array:
         if name not in self._accessors:
-            self._accessors[name] = _compute_accessor(self, name)
+            self._accessors[name] = self.rows(_compute_accessor(self, name))
         return self._accessors[name]
+
+    @property
+    def row_values(self) -> pa.Array:
+        if "" not in self._accessors:
+            self._accessors[""] = self.rows(self.values)
+        return self._accessors[""]
 
 
 def _compute_accessor(column: Column, name: str) -> pa.Array:
@@ -165,12 +177,26 @@ def map_distinct(arr: pa.Array, fn: Callable[[str], Any], out_type: pa.DataType)
     return pa.array(out, out_type).take(indices), pa.array(errs, pa.string()).take(indices)
 
 
-def _fast_float(arr: pa.Array) -> pa.Array | None:
-    """Plain decimal numbers (optionally with thousands commas) without a Python call per value."""
-    try:
-        return pc.cast(pc.replace_substring(arr, ",", ""), pa.float64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+# Plain decimals (optionally with thousands commas) that Arrow's cast reads exactly as
+# ``numbers.parse_number`` does; anything else (full-width digits, currency marks) goes value by value.
+_PLAIN_FLOAT = r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$|^\d{1,3}(?:,\d{3})+(?:\.\d*)?$"
+_PLAIN_INT = r"^[+-]?\d{1,15}(?:\.0*)?$"  # whole and exact through a float64
+
+
+def _numbers(f: Field, arr: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """Numbers without a Python call per plain value; the others through the per-value function."""
+    out_type = output_type(f.type)
+    plain = pc.fill_null(
+        pc.match_substring_regex(arr, _PLAIN_INT if f.type == "int" else _PLAIN_FLOAT), False
+    )
+    null = pa.scalar(None, pa.string())
+    fast = pc.cast(
+        pc.cast(pc.replace_substring(pc.if_else(plain, arr, null), ",", ""), pa.float64()), out_type
+    )
+    if pc.all(pc.or_(plain, pc.is_null(arr))).as_py():
+        return fast, _no_errors(arr)
+    values, errors = map_distinct(pc.if_else(plain, null, arr), scalar_function(f), out_type)
+    return pc.coalesce(fast, values), errors
 
 
 def _no_errors(arr: pa.Array) -> pa.Array:
@@ -190,12 +216,6 @@ def normalise(f: Field, arr: pa.Array) -> Column:
         null = pa.scalar(None, pa.string())
         return Column(pc.if_else(ok, cleaned, null), pc.if_else(ok, null, message), arr, f.type)
     if f.type in ("float", "int"):
-        fast = _fast_float(arr)
-        if fast is not None:
-            if f.type == "float":
-                return Column(fast, _no_errors(arr), arr, f.type)
-            whole = pc.equal(pc.floor(fast), fast)
-            if pc.all(pc.fill_null(whole, True)).as_py():
-                return Column(pc.cast(fast, pa.int64()), _no_errors(arr), arr, f.type)
+        return Column(*_numbers(f, arr), arr, f.type)
     values, errors = map_distinct(arr, scalar_function(f), output_type(f.type))
     return Column(values, errors, arr, f.type)

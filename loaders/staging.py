@@ -52,6 +52,8 @@ class Staged:
     duplicates and conflicts. ``nodes``: label -> table(id, row_no, <model properties>).
     ``edges``: table(id, type, src, dst, row_no, <edge properties>). ``quarantine``: row_no,
     reasons (JSON list). ``tables``: non-graph tables (trade statistics) with row_no.
+    ``nodes``, ``edges`` and ``tables`` may also hold rows of rejected records and rows without an
+    id: the workspace takes only the rows whose primary item it accepts, and only items with an id.
     """
 
     rows_read: int

@@ -26,7 +26,7 @@ from graphtool.ids import key_hash
 from graphtool.model import Model, load_model
 from loaders import fields as F
 from loaders.derive import DERIVATIONS
-from loaders.mapping import Entity, Mapping, Relationship
+from loaders.mapping import Entity, Field, Mapping, Relationship
 from loaders.staging import (
     PRIMARY_SCHEMA,
     QUARANTINE_SCHEMA,
@@ -214,6 +214,17 @@ def raw_cells(
     return cells
 
 
+def _field_column(f: Field, cells: pa.ChunkedArray) -> F.Column:
+    """A source column trimmed (blank cells are null) and normalised once per distinct cell."""
+    cells = cells.combine_chunks()
+    encoded = cells if pa.types.is_dictionary(cells.type) else pc.dictionary_encode(cells)
+    raw = pc.utf8_trim_whitespace(encoded.dictionary)
+    raw = pc.if_else(pc.equal(raw, ""), pa.scalar(None, pa.string()), raw)
+    column = F.normalise(f, raw)
+    column.indices = encoded.indices
+    return column
+
+
 class _Rows:
     """Per-row reasons for rejection, gathered column by column."""
 
@@ -254,7 +265,7 @@ class _Resolver:
         column = self.columns.get(base)
         if column is None:  # an optional field whose column is absent from this file
             return pa.nulls(self.n, pa.string())
-        return column.accessor(accessor) if accessor else column.values
+        return column.accessor(accessor) if accessor else column.row_values
 
 
 def _entity_ids(entity: Entity, resolve: _Resolver, n: int) -> pa.Array:
@@ -374,16 +385,14 @@ def stage_table(
 
     for name, header in columns.items():
         f = mapping.fields[name]
-        raw = pc.utf8_trim_whitespace(table.column(header).combine_chunks())
-        raw = pc.if_else(pc.equal(raw, ""), pa.scalar(None, pa.string()), raw)
-        column = F.normalise(f, raw)
+        column = _field_column(f, table.column(header))
         resolve.columns[name] = column
-        rows.add_errors(column.errors, header, raw, f.type)
+        if column.errors.null_count < len(column.errors):
+            rows.add_errors(column.rows(column.errors), header, column.rows(column.source), f.type)
         if f.required:
-            missing = pc.if_else(
-                pc.is_null(raw), pa.scalar("required value is missing"), pa.scalar(None, pa.string())
-            )
-            rows.add_errors(missing, header, raw, "required")
+            missing = pc.fill_null(column.rows(pc.is_null(column.source)), True)
+            for i in pc.indices_nonzero(missing).to_pylist():
+                rows.add(i, Reason(header, None, "required", "required value is missing"))
 
     for name, d in mapping.derived.items():
         values, errors = DERIVATIONS[d.function](*[resolve.get(a) for a in d.args])
@@ -469,19 +478,13 @@ def stage_table(
         if i not in rows.reasons:
             rows.add(i, Reason("(row)", None, "id", why))
 
+    # Only the primaries are filtered here: node, relationship and table rows are taken by the
+    # workspace for the accepted rows alone (filtering dozens of columns here would copy them all).
     good = rows.good_mask()
-
-    def accepted(t: pa.Table, id_column: str | None = "id") -> pa.Table:
-        """Rows of a per-row table (n rows, source order) that passed, and that have an id."""
-        mask = good
-        if id_column:
-            mask = pc.and_(mask, pc.is_valid(t.column(id_column)))
-        return t if pc.all(mask).as_py() else t.filter(mask)
-
-    primaries = accepted(pa.table({"row_no": row_no, "item_id": primary}, schema=PRIMARY_SCHEMA), "item_id")
-    nodes_out = {label: pa.concat_tables([accepted(t) for t in parts]) for label, parts in nodes.items()}
-    edges_out = pa.concat_tables([accepted(t) for t in edge_tables]) if edge_tables else eschema.empty_table()
-    tables = {name: accepted(t, None) for name, t in tables.items()}
+    primaries = pa.table({"row_no": row_no, "item_id": primary}, schema=PRIMARY_SCHEMA)
+    primaries = primaries.filter(pc.and_(good, pc.is_valid(primary)))
+    nodes_out = {label: pa.concat_tables(parts) for label, parts in nodes.items()}
+    edges_out = pa.concat_tables(edge_tables) if edge_tables else eschema.empty_table()
 
     quarantine_rows = [(row_no[i].as_py(), reasons) for i, reasons in sorted(rows.reasons.items())] + [
         (r, [Reason("(row)", None, "structure", why)]) for r, _, why in bad_rows
