@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from graphtool.normalise.text import name_norm
 
@@ -45,15 +46,27 @@ class NameForm:
     core: str
     hanzi: str
     latin: str
+    legal_form: str = ""  # kind of Latin legal form (legal_forms.yaml), "" when none or Chinese
 
-    @property
+    @cached_property
     def compact(self) -> str:
         """The Latin form without spaces: "ningbo hengda" and "ning bo heng da" meet here."""
         return self.latin.replace(" ", "")
 
-    @property
+    @cached_property
     def tokens(self) -> tuple[str, ...]:
         return tuple(self.latin.split())
+
+    @cached_property
+    def distinctive(self) -> tuple[str, ...]:
+        """The words that are not generic ("LIMMT Economic and Trade" -> ("limmt",))."""
+        generic = generic_words()
+        return tuple(t for t in self.tokens if t not in generic)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Names with one key compare as identical."""
+        return (self.latin, self.hanzi, self.legal_form)
 
 
 @cache
@@ -78,14 +91,49 @@ def _stopwords() -> frozenset[str]:
 
 @cache
 def generic_words() -> frozenset[str]:
-    """Words many unrelated firms share (in their Latin comparable form)."""
-    return frozenset(_singular(w) for w in _words()["generic"])
+    """Words many unrelated firms share, in their Latin comparable form: the generic list and every
+    word of the industry table ("Shenzhen Runtong Customs Brokerage" and "Shenzhen Ruifeng Customs
+    Brokerage" differ in their trade name, which must carry the comparison)."""
+    return _english_words()
+
+
+@cache
+def _english_words() -> frozenset[str]:
+    """Generic and industry words: English words, never split as pinyin ("mining" is not "mi ning")."""
+    words = {_singular(w) for w in _words()["generic"]}
+    for english in _words()["industry"].values():
+        words.update(_singular(w) for w in name_norm(english).split() if w not in _stopwords())
+    return frozenset(words)
+
+
+@cache
+def _vocabulary() -> tuple[str, ...]:
+    """Common words a clerk may mistype ("Mrnufacturing", "CORPORTION"): generic and legal-form words."""
+    forms = _legal_forms()
+    legal = {w for table in forms.suffixes.values() for form in table for w in form if len(w) >= 5}
+    return tuple(sorted({w for w in generic_words() if len(w) >= 5} | legal | set(_synonyms())))
+
+
+@lru_cache(maxsize=262144)
+def _spelled(token: str) -> str:
+    """A word within one slip (two for long words) of a common word becomes that word."""
+    if len(token) < 5 or not token.isalpha() or token in _vocabulary() or len(_split_syllables(token)) > 1:
+        return token
+    limit = 1 if len(token) < 9 else 2
+    found = process.extractOne(token, _vocabulary(), scorer=OSA.distance, score_cutoff=limit)
+    if found is None:
+        singular = _singular(token)
+        found = process.extractOne(singular, _vocabulary(), scorer=OSA.distance, score_cutoff=limit)
+    return found[0] if found else token
+
+
+ANY_FORM = "any"  # the kind of "Company" / "Co.": compatible with every other kind
 
 
 @dataclass(frozen=True)
 class _LegalForms:
-    suffixes: dict[int, frozenset[tuple[str, ...]]]  # by number of words, longest first
-    prefixes: dict[int, frozenset[tuple[str, ...]]]
+    suffixes: dict[int, dict[tuple[str, ...], str]]  # by number of words, longest first: form -> kind
+    prefixes: dict[int, dict[tuple[str, ...], str]]
     chinese: tuple[str, ...]  # longest first
     glued: tuple[str, ...]
     glued_min_rest: int
@@ -95,18 +143,23 @@ class _LegalForms:
 def _legal_forms() -> _LegalForms:
     data = _reference("legal_forms.yaml")
 
-    def forms(values: list[str]) -> dict[int, frozenset[tuple[str, ...]]]:
-        found: dict[int, set[tuple[str, ...]]] = {}
-        for value in values:
-            norm = name_norm(value)
-            for form in (tuple(norm.split()), (norm.replace(" ", ""),)):  # "b v" is also written "bv"
-                found.setdefault(len(form), set()).add(form)
-        return {size: frozenset(found[size]) for size in sorted(found, reverse=True)}
+    def forms(kinds: dict[str, list[str]]) -> dict[int, dict[tuple[str, ...], str]]:
+        found: dict[int, dict[tuple[str, ...], str]] = {}
+        for kind, values in kinds.items():
+            for value in values:
+                norm = name_norm(value)
+                for form in (tuple(norm.split()), (norm.replace(" ", ""),)):  # "b v" is also written "bv"
+                    found.setdefault(len(form), {})[form] = kind
+        return {size: found[size] for size in sorted(found, reverse=True)}
 
     chinese = tuple(sorted((name_norm(v) for v in data["chinese_suffixes"]), key=len, reverse=True))
     glued = data["glued"]
     return _LegalForms(
-        forms(data["suffixes"]), forms(data["prefixes"]), chinese, tuple(glued["forms"]), glued["min_rest"]
+        forms(data["suffixes"]),
+        forms(data["prefixes"]),
+        chinese,
+        tuple(glued["forms"]),
+        glued["min_rest"],
     )
 
 
@@ -200,7 +253,8 @@ def _latin_word(token: str) -> tuple[str, ...]:
     out: list[str] = []
     for word in _synonyms().get(token, (token,)):
         if word not in _stopwords():
-            out.extend(_split_syllables(_singular(word)))
+            word = _singular(word)
+            out.extend((word,) if word in _english_words() else _split_syllables(word))
     return tuple(out)
 
 
@@ -209,18 +263,23 @@ def _latin_tokens(tokens: list[str]) -> list[str]:
     return [word for token in tokens for word in _latin_word(token)]
 
 
-def _strip_latin_forms(tokens: list[str]) -> list[str]:
-    """Legal forms removed from the end (repeatedly: "GmbH & Co. KG") and the start ("PT ...")."""
+def _strip_latin_forms(tokens: list[str]) -> tuple[list[str], str]:
+    """Legal forms removed from the end (repeatedly: "GmbH & Co. KG") and the start ("PT ...");
+    returns the remaining words and the kind of the outermost telling form ("" if none)."""
     forms = _legal_forms()
+    kind = ""
     changed = True
     while changed:
         changed = False
         for size, suffixes in forms.suffixes.items():
             if len(tokens) > size and tuple(tokens[-size:]) in suffixes:
+                if not kind or kind == ANY_FORM:
+                    kind = suffixes[tuple(tokens[-size:])]
                 tokens, changed = tokens[:-size], True
                 break
         for size, prefixes in forms.prefixes.items():
             if len(tokens) > size and tuple(tokens[:size]) in prefixes:
+                kind = kind or prefixes[tuple(tokens[:size])]
                 tokens, changed = tokens[size:], True
                 break
     if tokens:
@@ -229,22 +288,16 @@ def _strip_latin_forms(tokens: list[str]) -> list[str]:
             if last.endswith(form) and len(last) - len(form) >= forms.glued_min_rest:
                 tokens = [*tokens[:-1], last[: -len(form)]]
                 break
-    return tokens
+    return tokens, kind
 
 
 def _strip_chinese_form(text: str) -> str:
     """Remove a Chinese legal form at the end, also one mistyped by one character (有眼公司)."""
-    forms = _legal_forms().chinese
-    for form in forms:
-        if text.endswith(form) and len(text) > len(form):
-            return text[: -len(form)].rstrip()
-    for form in forms:
-        tail = text[-len(form) :]
-        if (
-            len(form) >= 4
-            and len(text) > len(form)
-            and sum(a != b for a, b in zip(tail, form, strict=False)) == 1
-        ):
+    for form in _legal_forms().chinese:  # longest first: 有眼公司 is 有限公司 mistyped, not 公司
+        if len(text) <= len(form):
+            continue
+        wrong = sum(a != b for a, b in zip(text[-len(form) :], form, strict=True))
+        if wrong == 0 or (wrong == 1 and len(form) >= 4):
             return text[: -len(form)].rstrip()
     return text
 
@@ -302,36 +355,54 @@ def name_form(name: str) -> NameForm:
         hanzi_parts.append(" ".join(rest))
         latin_words.extend(rest)
         hanzi = "".join(hanzi_parts)
-        latin = _latin_tokens(_strip_latin_forms(latin_words))
+        latin = _latin_tokens(_strip_latin_forms([_spelled(w) for w in latin_words])[0])
         return NameForm(name, text, hanzi, " ".join(latin))
-    tokens = _strip_latin_forms(norm.split())
-    return NameForm(name, " ".join(tokens), "", " ".join(_latin_tokens(tokens)))
+    tokens, kind = _strip_latin_forms([_spelled(w) for w in norm.split()])
+    return NameForm(name, " ".join(tokens), "", " ".join(_latin_tokens(tokens)), kind)
 
 
-def similarity(a: NameForm, b: NameForm) -> float:
+def forms_conflict(a: NameForm, b: NameForm) -> bool:
+    """Both names state legal forms of different kinds ("Corp." vs "GmbH"; "Co." says nothing)."""
+    kinds = {a.legal_form, b.legal_form}
+    return len(kinds) == 2 and "" not in kinds and ANY_FORM not in kinds
+
+
+def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
     """0..1: how alike two names are once legal forms, script and spelling are set aside.
 
-    Two Chinese names compare in characters (pinyin would make 恒达 and 恒大 one name); otherwise
-    the Latin forms compare as whole strings and as sorted words (surname-first people).
+    Two Chinese names compare in characters (pinyin would make 恒达 and 恒大 one name). Otherwise
+    the compact Latin forms compare as a whole and without their generic words, and the lower
+    counts: "Shanghai Zhongheng Metal Products" and "Shanghai Hengtong Metal Products" share
+    most letters but not their trade name. ``word_order=False`` (people) also compares sorted
+    words: "LI, Fangwei" and "Fangwei Li".
     """
     if a.hanzi and b.hanzi:
         return fuzz.ratio(a.hanzi, b.hanzi) / 100
+    if a.latin == b.latin:
+        return 1.0 if a.latin else 0.0
     if not a.latin or not b.latin:
         return 0.0
-    return max(fuzz.ratio(a.compact, b.compact), fuzz.token_sort_ratio(a.latin, b.latin)) / 100
+    whole = fuzz.ratio(a.compact, b.compact)
+    if not word_order:
+        whole = max(whole, fuzz.token_sort_ratio(a.latin, b.latin))
+    da, db = "".join(a.distinctive), "".join(b.distinctive)
+    if da and db and (da != a.compact or db != b.compact):
+        own = fuzz.ratio(da, db)
+        if not word_order:
+            own = max(own, fuzz.token_sort_ratio(" ".join(a.distinctive), " ".join(b.distinctive)))
+        whole = min(whole, own)
+    return whole / 100
 
 
-def distinctive(form: NameForm) -> tuple[str, ...]:
-    """The words of a name that are not generic ("LIMMT Economic and Trade" -> ("limmt",))."""
-    generic = generic_words()
-    return tuple(t for t in form.tokens if t not in generic)
+def containment(a: NameForm, b: NameForm) -> bool:
+    """One name is the other with generic words added: "LIMMT" and "LIMMT Economic and Trade Co.".
 
-
-def containment(a: NameForm, b: NameForm) -> float:
-    """0..1: one name's distinctive words all found in the other's ("LIMMT" in "LIMMT Economic and
-    Trade Co."): how a short alias on a list meets a party's full name. Needs 5 letters at least."""
-    da, db = "".join(distinctive(a)), "".join(distinctive(b))
-    if min(len(da), len(db)) < 5:
-        return 0.0
-    short, long = sorted((" ".join(distinctive(a)), " ".join(distinctive(b))), key=len)
-    return fuzz.token_set_ratio(short, long) / 100 if set(short.split()) <= set(long.split()) else 0.0
+    How a short list alias meets a party's full name. Every word of the shorter name must be in
+    the longer one, the longer one may add generic words only, and the shorter one needs a
+    distinctive word of 5 letters or more.
+    """
+    short, long = sorted((a.tokens, b.tokens), key=len)
+    if not short or not set(short) <= set(long):
+        return False
+    extra = set(long) - set(short)
+    return not (extra - generic_words()) and any(len(t) >= 5 for t in short if t not in generic_words())
