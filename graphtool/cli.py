@@ -306,6 +306,11 @@ from graphtool.alerts.cli import alerts  # noqa: E402 - a command group of its o
 
 cli.add_command(alerts)
 
+from graphtool.case_cli import COMMANDS as CASE_COMMANDS  # noqa: E402 - cases, exports, evidence, audit, users
+
+for _command in CASE_COMMANDS:
+    cli.add_command(_command)
+
 
 # ---------------------------------------------------------------------- investigations (graphtool.store)
 
@@ -463,6 +468,102 @@ def cypher_command(ctx, query, params, limit, timeout) -> None:
         {"columns": columns, "rows": rows},
         lambda d: "\t".join(columns) + "\n" + "\n".join("\t".join(map(str, r)) for r in rows),
     )
+
+
+@cli.command("resolve")
+@click.option("--label", "labels", multiple=True, type=click.Choice(["Company", "Person", "ListEntry"]),
+              help="Only these node labels (default: all three; list entries are compared, never merged).")  # fmt: skip
+@click.pass_context
+@friendly_errors
+def resolve_command(ctx: click.Context, labels: tuple[str, ...]) -> None:
+    """Entity resolution: cluster records of one firm or person, link them with SAME_AS (docs/resolution.md)."""
+    from graphtool.resolution import resolve
+
+    def text(s: dict) -> str:
+        lines = [f"resolution run {s['run_id']} ({s['seconds']} s)"]
+        for label, r in s["labels"].items():
+            decisions = ", ".join(f"{k} {v}" for k, v in r["decisions"].items())
+            lines.append(
+                f"{label}: {r['records']} records, {r['clusters']} clusters of {r['records_in_clusters']} "
+                f"records; pairs compared {r['pairs_compared']} ({decisions})"
+            )
+        return "\n".join(lines)
+
+    with _open(ctx) as ws:
+        _emit(ctx, resolve(ws, labels or ("Company", "Person", "ListEntry")), text)
+
+
+@cli.group("match")
+def match_group() -> None:
+    """Confirm or reject a match between two records; applied on every later `graphtool resolve`."""
+
+
+def _judge(ctx: click.Context, decision: str, left: str, right: str, reason: str, user: str | None) -> None:
+    from graphtool.resolution import judge
+    from graphtool.resolution.runs import user_name
+
+    with _open(ctx) as ws:
+        row = judge(ws, left, right, decision, user or user_name(), reason)
+    _emit(ctx, row, lambda r: f"{r['decision']}ed {r['left_id']} ~ {r['right_id']} by {r['user_name']}; "
+                              "takes effect at the next graphtool resolve")  # fmt: skip
+
+
+@match_group.command("confirm")
+@click.argument("left")
+@click.argument("right")
+@click.option("--reason", required=True, help="Why (kept with the judgement).")
+@click.option("--user", help="Who decides (default: the login name).")
+@click.pass_context
+@friendly_errors
+def match_confirm(ctx: click.Context, left: str, right: str, reason: str, user: str | None) -> None:
+    """LEFT and RIGHT (node ids) are one entity: they will be merged whatever the score."""
+    _judge(ctx, "confirm", left, right, reason, user)
+
+
+@match_group.command("reject")
+@click.argument("left")
+@click.argument("right")
+@click.option("--reason", required=True, help="Why (kept with the judgement).")
+@click.option("--user", help="Who decides (default: the login name).")
+@click.pass_context
+@friendly_errors
+def match_reject(ctx: click.Context, left: str, right: str, reason: str, user: str | None) -> None:
+    """LEFT and RIGHT (node ids) are two entities: never merged again, not even through others."""
+    _judge(ctx, "reject", left, right, reason, user)
+
+
+@cli.command("screen")
+@click.option(
+    "--as-of", type=click.DateTime(["%Y-%m-%d"]), help="Lists as in force on this date (default today)."
+)
+@click.option("--list", "lists", multiple=True, help="Only entries of this list name (repeatable).")
+@click.option("--parties-from-list", "party_lists", multiple=True,
+              help="Screen the entries of this list (repeatable) instead of the firms and people.")  # fmt: skip
+@click.option("--top", default=20, show_default=True, help="Hits shown in the text report.")
+@click.pass_context
+@friendly_errors
+def screen_command(
+    ctx: click.Context, as_of, lists: tuple[str, ...], party_lists: tuple[str, ...], top: int
+) -> None:
+    """Screen firms and people against the restricted lists; hits with score, kind and reasons to list_hits."""
+    from graphtool.screening import screen
+
+    def text(s: dict) -> str:
+        kinds = ", ".join(f"{k} {v}" for k, v in sorted(s["by_kind"].items()))
+        lines = [
+            f"screening run {s['run_id']} as of {s['as_of']}: {s['parties']} parties against "
+            f"{s['entries_in_force']} entries in force; {s['hits']} hits on {s['parties_hit']} parties"
+            + (f" ({kinds})" if kinds else "")
+        ]
+        lines += [
+            f"{h['score']:.2f} {h['kind']:<10} {h['party_id']} -> {h['entry_id']}: {h['reasons']}"
+            for h in s["top"][:top]
+        ]
+        return "\n".join(lines)
+
+    with _open(ctx) as ws:
+        day = as_of.date() if as_of else None
+        _emit(ctx, screen(ws, day, list(lists) or None, list(party_lists) or None), text)
 
 
 def main() -> None:
