@@ -2,7 +2,7 @@
 values only as parameters, every query bounded by a limit and a transaction timeout.
 
 A template names its slots in braces: ``{label}``, ``{src_label}``, ``{dst_label}`` (labels of the
-model), ``{types}`` (relationship types of the model, joined with ``|``), ``{max_hops}``, ``{depth}``
+model), ``{types}`` (``:A|B``, relationship types of the model, or nothing for all of them), ``{max_hops}``, ``{depth}``
 (checked integers) and ``{fields}`` (property names of a label). Nothing a user typed is ever put into
 the query text. ``run_adhoc`` runs a user's own Cypher in a READ transaction, so it cannot write.
 """
@@ -24,7 +24,7 @@ from graphtool.errors import BackendError, GraphtoolError
 from graphtool.model import load_model
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
-TIMEOUT_S = 10.0  # every query of the named investigations
+TIMEOUT_S = 30.0  # every query of the named investigations is stopped by the server after this
 SLOT = re.compile(r"\{(label|src_label|dst_label|types|max_hops|depth|fields)\}")
 
 
@@ -62,8 +62,11 @@ def render(name: str, **slots: Any) -> str:
     for slot, value in slots.items():
         if slot in ("label", "src_label", "dst_label"):
             checked[slot] = model.node(value).label
-        elif slot == "types":
-            checked[slot] = "|".join(model.relationship(t).type for t in sorted(value))
+        elif slot == "types":  # ":A|B", or nothing for every type of the model
+            names = sorted(model.relationship(t).type for t in value or ())
+            checked[slot] = (
+                "" if value is None or set(names) == set(model.relationships) else ":" + "|".join(names)
+            )
         elif slot in ("max_hops", "depth"):
             if not isinstance(value, int) or not 0 < value <= 20:
                 raise GraphtoolError(f"{slot} must be an integer from 1 to 20, not {value!r}")
@@ -181,7 +184,10 @@ def _client_message(exc: neo4j_errors.ClientError, settings: Neo4jSettings) -> s
             "(to change data, load it into the workspace and push it)"
         )
     if "TransactionTimedOut" in code or "Terminated" in code:
-        return "the query ran past its time limit and was stopped; add a LIMIT or bound the pattern"
+        return (
+            f"Neo4j at {settings.uri} stopped the query at its time limit: narrow the question (fewer hops, "
+            "fewer relationship types, a LIMIT)"
+        )
     if "Syntax" in code or "SemanticError" in code:
         return f"Cypher error: {exc.message}"
     return f"Neo4j at {settings.uri} refused the query: {exc.message}"

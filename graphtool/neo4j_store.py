@@ -15,7 +15,6 @@ from graphtool.config import Neo4jSettings
 from graphtool.investigations import parameters
 from graphtool.investigations.filters import Filters
 from graphtool.investigations.flow import declaration_fact, shipment_fact
-from graphtool.model import load_model
 from graphtool.neo4j_backend import connect
 from graphtool.store import GraphStore
 from graphtool.subgraph import Edge, Node, Provenance, Subgraph
@@ -81,7 +80,7 @@ class Neo4jStore(GraphStore):
         """Relationships among the nodes (of these types, valid in the window, with these ids)."""
         if not node_ids:
             return []
-        text, by_label = cypher.union_by_label("relationships", node_ids, types=types or _all_types())
+        text, by_label = cypher.union_by_label("relationships", node_ids, types=types)
         rows = self._read(
             text, ids=by_label, all_ids=list(node_ids), edge_ids=edge_ids,
             since=filters.since if filters else None, until=filters.until if filters else None, limit=ROWS,
@@ -116,7 +115,7 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ neighbourhood
 
     def _neighbourhood(self, seeds: list[str], hops: int, filters: Filters, limit: int) -> Subgraph:
-        types = filters.rel_types or _all_types()
+        types = filters.rel_types
         seen = set(seeds)
         levels = [sorted(seeds)]
         frontier = sorted(seeds)
@@ -202,7 +201,3 @@ class Neo4jStore(GraphStore):
             "listed": sorted(consignees & listed),
             "max_legs": max_legs,
         }
-
-
-def _all_types() -> frozenset[str]:
-    return frozenset(load_model().relationships)

@@ -8,7 +8,7 @@ MATCH (a:{src_label} {id: $src})
 UNWIND $targets AS target
 MATCH (b:{dst_label} {id: target})
 WHERE a <> b
-MATCH p = (a)-[:{types}*1..{max_hops}]-(b)
+MATCH p = (a)-[{types}*1..{max_hops}]-(b)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 WITH [n IN nodes(p) | n.id] AS node_ids, [r IN relationships(p) | r.id] AS edge_ids
 RETURN node_ids, edge_ids

@@ -7,7 +7,7 @@
 //   $limit; {label} and {types} come from the model's allow-list
 // columns: id
 UNWIND $ids.{label} AS id
-MATCH (n:{label} {id: id})-[r:{types}]-(m)
+MATCH (n:{label} {id: id})-[r{types}]-(m)
 WHERE ($until IS NULL OR r.start_date IS NULL OR r.start_date <= $until)
   AND ($since IS NULL OR r.end_date IS NULL OR r.end_date >= $since)
 WITH DISTINCT m, head(labels(m)) AS label

@@ -5,7 +5,7 @@
 //   or null), $limit; {label} and {types} come from the model's allow-list
 // columns: id, type, src, dst, props
 UNWIND $ids.{label} AS id
-MATCH (a:{label} {id: id})-[r:{types}]->(b)
+MATCH (a:{label} {id: id})-[r{types}]->(b)
 WHERE b.id IN $all_ids
   AND ($edge_ids IS NULL OR r.id IN $edge_ids)
   AND ($until IS NULL OR r.start_date IS NULL OR r.start_date <= $until)
