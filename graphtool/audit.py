@@ -3,9 +3,9 @@
 Append-only by construction: this module only ever inserts. Tamper-evident by a hash chain:
 each entry's ``hash`` is the sha256 of its own content and the previous entry's hash, so editing
 an entry breaks its hash, and deleting one breaks the sequence and the next entry's link.
-Rewriting every later hash to cover an edit is defeated by an anchor: ``head`` (count and last
-hash) is written into every evidence-pack manifest and can be noted elsewhere; ``verify`` checks
-the log against such a head.
+Cutting off the newest entries, or rewriting every later hash to cover an edit, is caught by an
+anchor: ``head`` (count and last hash), noted elsewhere (``graphtool audit head``); ``verify``
+checks the log against such a head. Each evidence pack's manifest digest is logged in turn.
 """
 
 from __future__ import annotations
