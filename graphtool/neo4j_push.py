@@ -1,15 +1,24 @@
 """``graphtool push``: write the workspace's graph into Neo4j, idempotently and resumably.
 
 Uniqueness constraints on ``id`` come first (so every MERGE and every endpoint MATCH uses an
-index), then nodes label by label, then relationships type by type, in batches of
-``UNWIND $rows AS row MERGE ...``. Labels and relationship types are taken from the model only;
-values travel as parameters. Every node and relationship carries its provenance (source file
-sha256 and name, row, batch). A push records each finished batch in the workspace, keyed by
-server and data version, so a push that was interrupted continues where it stopped.
+index), then nodes label by label, then relationships grouped by (type, source label, target
+label), so both endpoint lookups go through their label's constraint index. Each batch is one
+``UNWIND $rows AS row MERGE ...`` transaction. Rows travel as lists, not maps (no property names
+repeated per row), and every property is SET explicitly, so a value the workspace no longer holds
+is removed on a re-push. Labels, types and property names come from the model only; values
+travel as parameters. Every node and relationship carries its provenance (source file sha256 and
+name, row, batch).
+
+A push records each finished batch in the workspace, keyed by server and data version, so a push
+that was interrupted continues where it stopped; MERGE makes replaying a batch harmless. A
+relationship whose endpoint is missing on the server is an error naming it, never a silent gap.
+The next batch is read from DuckDB in a thread while the server writes the current one.
 """
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,10 +26,18 @@ from typing import Any
 import neo4j
 
 from graphtool.config import Neo4jSettings
+from graphtool.errors import BackendError
 from graphtool.model import Model, load_model
 from graphtool.workspace import Workspace, node_table, q
 
+#: Rows per transaction, chosen by measurement (bench/push_neo4j.py, docs/performance.md).
 BATCH_ROWS = 10_000
+
+PROVENANCE = ("source_sha256", "source_file", "source_row", "load_batch")
+PROVENANCE_SQL = (
+    "f.sha256 AS source_sha256, f.name AS source_file, t.row_no AS source_row, t.batch_id AS load_batch"
+)
+EDGE_GROUP_WHERE = "t.type = ? AND split_part(t.src, ':', 1) = ? AND split_part(t.dst, ':', 1) = ?"
 
 
 @dataclass
@@ -44,32 +61,79 @@ def constraint_statements(model: Model) -> list[str]:
     ]
 
 
+def _sets(var: str, names: list[str], first: int) -> str:
+    return ", ".join(f"{var}.`{name}` = row[{i}]" for i, name in enumerate(names, start=first))
+
+
 def node_statement(label: str) -> str:
-    load_model().node(label)  # allow-list
-    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n += row.props"
+    """Rows are ``[id, *model properties, *provenance]``."""
+    names = [*load_model().node(label).properties, *PROVENANCE]  # the model is the allow-list
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row[0]}}) SET {_sets('n', names, 1)} RETURN count(*)"
 
 
 def relationship_statement(rel_type: str, source: str, target: str) -> str:
+    """Rows are ``[id, source id, target id, *properties of the type, *provenance]``."""
     model = load_model()
-    model.relationship(rel_type), model.node(source), model.node(target)  # allow-list
+    model.node(source), model.node(target)  # allow-list
+    names = [*model.relationship(rel_type).properties, *PROVENANCE]
     return (
-        f"UNWIND $rows AS row MATCH (a:{source} {{id: row.src}}) MATCH (b:{target} {{id: row.dst}}) "
-        f"MERGE (a)-[r:{rel_type} {{id: row.id}}]->(b) SET r += row.props"
+        f"UNWIND $rows AS row {_ends(source, target)} "
+        f"MERGE (a)-[r:{rel_type} {{id: row[0]}}]->(b) SET {_sets('r', names, 3)} RETURN count(*)"
     )
 
 
-def _batches(ws: Workspace, sql: str, params: list[Any], batch_rows: int) -> Iterator[list[dict[str, Any]]]:
+def _ends(source: str, target: str, match: str = "MATCH") -> str:
+    return f"{match} (a:{source} {{id: row[1]}}) {match} (b:{target} {{id: row[2]}})"
+
+
+def edge_groups(ws: Workspace) -> list[tuple[str, str, str]]:
+    """(type, source label, target label) of every relationship in the workspace, sorted."""
+    return ws.con.execute("""SELECT DISTINCT type, split_part(src, ':', 1), split_part(dst, ':', 1)
+                             FROM graph_edges ORDER BY ALL""").fetchall()
+
+
+def node_sql(model: Model, label: str) -> str:
+    columns = ", ".join(f"t.{q(p)}" for p in model.node(label).properties)
+    return f"""SELECT t.id, {columns}, {PROVENANCE_SQL}
+               FROM {node_table(label)} t JOIN source_files f USING (file_id) ORDER BY t.id"""
+
+
+def edge_sql(model: Model, rel_type: str) -> str:
+    """Select one edge group (parameters: type, source label, target label)."""
+    columns = "".join(f"t.{q(p)}, " for p in model.relationship(rel_type).properties)
+    return f"""SELECT t.id, t.src, t.dst, {columns}{PROVENANCE_SQL}
+               FROM graph_edges t JOIN source_files f USING (file_id)
+               WHERE {EDGE_GROUP_WHERE} ORDER BY t.id"""
+
+
+def _batches(ws: Workspace, sql: str, params: list[Any], batch_rows: int) -> Iterator[list[tuple]]:
+    """Rows as tuples, column by column from Arrow (no per-row dict)."""
     cursor = ws.con.cursor()  # its own result stream: the checkpoints are written on the main connection
     try:
         for batch in cursor.sql(sql, params=params).to_arrow_reader(batch_rows):
-            yield batch.to_pylist()
+            yield list(zip(*(column.to_pylist() for column in batch.columns), strict=True))
     finally:
         cursor.close()
 
 
-PROVENANCE_SQL = (
-    "f.sha256 AS source_sha256, f.name AS source_file, t.row_no AS source_row, t.batch_id AS load_batch"
-)
+def _read_ahead(batches: Iterator[list[tuple]]) -> Iterator[list[tuple]]:
+    """Yield from ``batches`` while a thread reads the next one (DuckDB and the server overlap)."""
+    slot: queue.Queue = queue.Queue(maxsize=1)
+    done = object()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                slot.put(batch)
+            slot.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            slot.put(exc)
+
+    threading.Thread(target=produce, daemon=True).start()
+    while (item := slot.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
 
 
 def _done(ws: Workspace, target: str, version: int) -> set[str]:
@@ -91,11 +155,13 @@ def push(
     done = _done(ws, settings.uri, version)
     report = PushReport()
 
-    def run(part: str, statement: str, rows: list[dict[str, Any]]) -> None:
+    def run(part: str, statement: str, rows: list[tuple], ends: tuple[str, str] | None = None) -> None:
         if part in done:
             report.skipped_batches += 1
         else:
-            driver.execute_query(statement, rows=rows, database_=settings.database)
+            written = driver.execute_query(statement, rows=rows, database_=settings.database).records[0][0]
+            if written != len(rows) and ends:
+                raise BackendError(_missing_ends(driver, settings, *ends, rows))
             ws.con.execute("INSERT INTO push_checkpoints VALUES (?, ?, ?)", [settings.uri, version, part])
         if progress:
             progress(len(rows))
@@ -103,39 +169,31 @@ def push(
     for statement in constraint_statements(model):
         driver.execute_query(statement, database_=settings.database)
 
-    for label, kind in model.nodes.items():
-        columns = ", ".join(f"t.{q(p)}" for p in kind.properties)
-        sql = f"""SELECT t.id, {columns}, {PROVENANCE_SQL}
-                  FROM {node_table(label)} t JOIN source_files f USING (file_id) ORDER BY t.id"""
-        for i, rows in enumerate(_batches(ws, sql, [], batch_rows)):
-            payload = [
-                {"id": r.pop("id"), "props": {k: v for k, v in r.items() if v is not None}} for r in rows
-            ]
-            run(f"node:{label}:{i}", node_statement(label), payload)
+    for label in model.nodes:
+        statement = node_statement(label)
+        for i, rows in enumerate(_read_ahead(_batches(ws, node_sql(model, label), [], batch_rows))):
+            run(f"node:{label}:{i}", statement, rows)
             report.nodes[label] = report.nodes.get(label, 0) + len(rows)
 
-    props = ", ".join(f"t.{q(p)}" for p in model.edge_properties())
-    groups = ws.con.execute("""SELECT DISTINCT type, split_part(src, ':', 1), split_part(dst, ':', 1)
-                               FROM graph_edges ORDER BY ALL""").fetchall()
-    for rel_type, source, target in groups:
-        sql = f"""SELECT t.id, t.src, t.dst, {props}, {PROVENANCE_SQL}
-                  FROM graph_edges t JOIN source_files f USING (file_id)
-                  WHERE t.type = ? AND split_part(t.src, ':', 1) = ? AND split_part(t.dst, ':', 1) = ?
-                  ORDER BY t.id"""
-        for i, rows in enumerate(_batches(ws, sql, [rel_type, source, target], batch_rows)):
-            payload = [
-                {
-                    "id": r.pop("id"),
-                    "src": r.pop("src"),
-                    "dst": r.pop("dst"),
-                    "props": {k: v for k, v in r.items() if v is not None},
-                }
-                for r in rows
-            ]
-            run(
-                f"rel:{rel_type}:{source}:{target}:{i}",
-                relationship_statement(rel_type, source, target),
-                payload,
-            )
+    for rel_type, source, target in edge_groups(ws):
+        statement = relationship_statement(rel_type, source, target)
+        batches = _batches(ws, edge_sql(model, rel_type), [rel_type, source, target], batch_rows)
+        for i, rows in enumerate(_read_ahead(batches)):
+            run(f"rel:{rel_type}:{source}:{target}:{i}", statement, rows, (source, target))
             report.relationships[rel_type] = report.relationships.get(rel_type, 0) + len(rows)
     return report
+
+
+def _missing_ends(driver: neo4j.Driver, settings: Neo4jSettings, source: str, target: str, rows: list) -> str:
+    """Which relationships of a batch found no endpoint on the server (the batch's MATCH skipped them)."""
+    missing = driver.execute_query(
+        f"UNWIND $rows AS row {_ends(source, target, 'OPTIONAL MATCH')} WITH row, a, b "
+        "WHERE a IS NULL OR b IS NULL RETURN row[0] AS id LIMIT 3",
+        rows=rows,
+        database_=settings.database,
+    ).value("id")
+    return (
+        f"relationships whose {source} or {target} node is not on the server (e.g. {', '.join(missing)}): "
+        "were nodes deleted there after they were pushed? Nothing of that batch is marked as pushed; "
+        "clear the push checkpoints to push the nodes again"
+    )
