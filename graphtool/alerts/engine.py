@@ -142,13 +142,17 @@ class Neo4jSource:
 
         if not spec.cypher_file.exists():
             raise AlertError(f"rule {spec.name}: no Cypher file {spec.cypher_file}")
-        query = neo4j.Query(spec.cypher_file.read_text(encoding="utf-8"), timeout=self.timeout)
-        records, _, _ = self.driver.execute_query(
-            query,
-            parameters_=_cypher_values(params),
-            database_=self.database,
-            routing_=neo4j.RoutingControl.READ,
-        )
+        text = spec.cypher_file.read_text(encoding="utf-8")
+
+        @neo4j.unit_of_work(timeout=self.timeout)
+        def read(tx: neo4j.ManagedTransaction) -> list[neo4j.Record]:
+            return list(tx.run(text, _cypher_values(params)))
+
+        # notifications off: a relationship type the graph has no instance of yet (SAME_AS) is no problem
+        with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS, notifications_min_severity="OFF"
+        ) as session:
+            records = session.execute_read(read)
         return [{k: _native(v) for k, v in record.items()} for record in records]
 
 
@@ -172,9 +176,10 @@ def _native(value: Any) -> Any:
 
 
 def rule_params(ws: Workspace, spec: RuleSpec) -> dict[str, Any]:
-    """The rule's parameters from rules.yaml plus the reference data it asks for (same on both backends)."""
+    """The rule's parameters from rules.yaml plus the reference data it asks for (control codes from
+    controls.yaml, screening hits from the workspace): the same values on both backends."""
     extra = getattr(spec.module, "reference", None)
-    return {**spec.params, **(extra(spec.params) if extra else {})}
+    return {**spec.params, **(extra(ws, spec.params) if extra else {})}
 
 
 def detect(ws: Workspace, spec: RuleSpec, source: RowSource) -> list[Alert]:

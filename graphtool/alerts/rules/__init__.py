@@ -1,6 +1,7 @@
 """One module per detector. Each has ``rows(ws, params)`` (embedded SQL returning the same columns as
 ``queries/alerts/<rule>.cypher``) and ``findings(rows, params)`` (shared grouping, one finding per
-scheme); optionally ``reference(params)`` adds reference data (control codes, bands) to the parameters.
+scheme); optionally ``reference(ws, params)`` adds reference data (control codes, screening hits from the
+workspace) to the parameters, which both backends then receive.
 
 Provenance columns end in ``_src`` (file_id in the workspace, source sha256 in Neo4j) and ``_row``.
 """

@@ -27,7 +27,7 @@ from graphtool.controls import control_rules, price_bands
 from graphtool.workspace import Workspace
 
 
-def reference(params: dict[str, Any]) -> dict[str, Any]:
+def reference(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     rules = [r for r in control_rules().rules if r.licence_required]
     codes = licensable_codes()
     return {

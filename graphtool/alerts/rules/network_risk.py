@@ -43,7 +43,8 @@ WHERE a.type = 'LOCATED_AT' AND starts_with(a.src, 'Company:') AND a.dst IN (SEL
 UNION ALL
 SELECT id, NULL, 1.0, 'topics' FROM node_company WHERE list_has_any(topics, $topics)
 """
-HITS_SQL = "SELECT party_id, entry_id, score, 'screening' FROM list_hits WHERE score >= $min_hit_score"
+HITS_SQL = """SELECT party_id AS party, entry_id AS entry, max(score) AS weight FROM list_hits
+              WHERE score >= $min_hit_score GROUP BY ALL ORDER BY ALL"""
 
 LINKS_SQL = """
 WITH shared AS (SELECT dst FROM graph_edges WHERE type IN ('HAS_PHONE', 'HAS_EMAIL') GROUP BY dst
@@ -66,17 +67,18 @@ DECLARATIONS_SQL = (
 )
 
 
+def reference(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    """Screening hits (table ``list_hits``, written by screening) when it exists: in the workspace on both backends."""
+    exists = ws.con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_hits'").fetchall()[
+        0
+    ][0]
+    return {"screening_hits": fetch(ws, HITS_SQL, params) if exists else []}
+
+
 def rows(ws: Workspace, params: dict[str, Any]) -> list[dict[str, Any]]:
-    has_hits = ws.con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'list_hits'"
-    ).fetchall()[0][0]
-    seeds = SEEDS_SQL + (" UNION ALL " + HITS_SQL if has_hits else "")
-    return (
-        [{"kind": "seed", **r} for r in fetch(ws, seeds, params)]
-        + [{"kind": "link", **r} for r in fetch(ws, LINKS_SQL, params)]
-        + [{"kind": "entry", **r} for r in fetch(ws, ENTRIES_SQL, params)]
-        + [{"kind": "decl", **r} for r in fetch(ws, DECLARATIONS_SQL, params)]
-    )
+    """Rows of four kinds, each ``{"kind": ..., "row": {...}}`` (the Cypher file returns the same)."""
+    parts = (("seed", SEEDS_SQL), ("link", LINKS_SQL), ("entry", ENTRIES_SQL), ("decl", DECLARATIONS_SQL))
+    return [{"kind": kind, "row": r} for kind, sql in parts for r in fetch(ws, sql, params)]
 
 
 VIA_INDICATOR = {
@@ -158,7 +160,9 @@ def spread(
 
 
 def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding]:
-    rows = rows + name_seeds(rows, params["name_similarity"])
+    rows = [{"kind": r["kind"], **r["row"]} for r in rows]
+    hits = [{"kind": "seed", **hit, "via": "screening"} for hit in params["screening_hits"]]
+    rows = rows + hits + name_seeds(rows, params["name_similarity"])
     risk = spread(rows, params["decay"], params["max_hops"])
     entries = {r["entry"]: r for r in rows if r["kind"] == "entry"}
     flagged: dict[str, list[tuple[str, str, dict[str, Any]]]] = defaultdict(list)

@@ -26,7 +26,7 @@ from graphtool.controls import control_rules
 from graphtool.workspace import Workspace
 
 
-def reference(params: dict[str, Any]) -> dict[str, Any]:
+def reference(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
     rules = control_rules().rules
     return {"rule_ids": [r.id for r in rules], "rule_starts": [str(r.effective_from) for r in rules]}
 

@@ -20,27 +20,27 @@ from graphtool.workspace import Workspace
 SQL = f"""
 WITH activity AS (SELECT link_exported AS firm, min(declaration_date) AS first_day, max(declaration_date) AS last_day
                   FROM node_declaration GROUP BY ALL),
-firm AS (SELECT f.id, f.name, f.file_id AS src, f.row_no, f.incorporation_date, f.dissolution_date,
-                nullif(regexp_replace(f.phone, '[^0-9]', '', 'g'), '') AS phone,
-                nullif(lower(regexp_replace(f.address, '[^[:alnum:]]', '', 'g')), '') AS address,
-                a.first_day, a.last_day
+firm AS (SELECT f.id, f.name, f.file_id AS src, f.row_no, f.incorporation_date, f.dissolution_date, a.first_day, a.last_day
          FROM node_company f JOIN activity a ON a.firm = f.id WHERE f.incorporation_date IS NOT NULL),
+contact AS (SELECT src AS company, dst AS node, type FROM graph_edges WHERE type IN ('HAS_PHONE', 'LOCATED_AT')),
 people AS (SELECT src AS person, dst AS company FROM graph_edges WHERE type = 'OFFICER_OF'),
 customers AS (SELECT DISTINCT link_exported AS firm, link_consigned_to AS consignee FROM node_declaration),
 pairs AS (
     SELECT o.id AS old_firm, o.name AS old_name, o.src AS old_src, o.row_no AS old_row, o.last_day AS old_last,
            o.dissolution_date AS old_dissolved, n.id AS new_firm, n.name AS new_name, n.src AS new_src,
            n.row_no AS new_row, n.incorporation_date AS new_incorporated,
-           o.phone = n.phone AS same_phone, o.address = n.address AS same_address,
+           EXISTS (SELECT 1 FROM contact a JOIN contact b ON b.node = a.node AND b.type = 'HAS_PHONE'
+                   WHERE a.type = 'HAS_PHONE' AND a.company = o.id AND b.company = n.id) AS same_phone,
+           EXISTS (SELECT 1 FROM contact a JOIN contact b ON b.node = a.node AND b.type = 'LOCATED_AT'
+                   WHERE a.type = 'LOCATED_AT' AND a.company = o.id AND b.company = n.id) AS same_address,
            EXISTS (SELECT 1 FROM people a JOIN people b ON a.person = b.person
                    WHERE a.company = o.id AND b.company = n.id) AS same_people,
            (SELECT count(*) FROM customers x JOIN customers y ON x.consignee = y.consignee
             WHERE x.firm = o.id AND y.firm = n.id) AS shared_customers
-    FROM (SELECT o.id AS old_id, n.id AS new_id FROM firm o JOIN firm n ON n.phone = o.phone
-          UNION SELECT o.id, n.id FROM firm o JOIN firm n ON n.address = o.address) k
+    FROM (SELECT DISTINCT a.company AS old_id, b.company AS new_id FROM contact a
+          JOIN contact b ON b.node = a.node AND b.type = a.type AND b.company <> a.company) k
     JOIN firm o ON o.id = k.old_id JOIN firm n ON n.id = k.new_id
-    WHERE n.id <> o.id
-      AND n.incorporation_date > o.last_day - to_days(CAST($before_days AS INTEGER))
+    WHERE n.incorporation_date > o.last_day - to_days(CAST($before_days AS INTEGER))
       AND n.incorporation_date <= o.last_day + to_days(CAST($after_days AS INTEGER))
       AND n.first_day > o.last_day - to_days(CAST($before_days AS INTEGER)))
 SELECT {DECLARATION_SQL}, p.*

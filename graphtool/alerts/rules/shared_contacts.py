@@ -23,32 +23,35 @@ from graphtool.workspace import Workspace
 
 SQL = f"""
 WITH {REGISTER_SQL},
-firm AS (SELECT g.id, f.id AS reg, f.file_id AS reg_src, f.row_no AS reg_row,
-                nullif(regexp_replace(f.phone, '[^0-9]', '', 'g'), '') AS phone,
-                nullif(lower(split_part(f.email, '@', 2)), '') AS domain,
-                nullif(lower(regexp_replace(f.address, '[^[:alnum:]]', '', 'g')), '') AS address
-         FROM register g JOIN node_company f ON f.id = g.reg),
-officer AS (SELECT src AS person, dst AS company FROM graph_edges WHERE type IN ('OFFICER_OF', 'OWNS', 'CONTROLS')),
+contact AS (SELECT e.src AS company, e.dst AS node, e.type, coalesce(p.number, a."full") AS shown
+            FROM graph_edges e LEFT JOIN node_phone p ON p.id = e.dst LEFT JOIN node_address a ON a.id = e.dst
+            WHERE e.type IN ('HAS_PHONE', 'LOCATED_AT')
+            UNION ALL
+            SELECT e.src, 'domain:' || m.domain, e.type, m.domain FROM graph_edges e JOIN node_email m ON m.id = e.dst
+            WHERE e.type = 'HAS_EMAIL' AND m.domain NOT IN (SELECT unnest($free_mail))),
+people AS (SELECT src AS person, dst AS company FROM graph_edges WHERE type IN ('OFFICER_OF', 'OWNS', 'CONTROLS')),
 pairs AS (SELECT DISTINCT d.link_exported AS exporter, d.link_consigned_to AS consignee FROM node_declaration d
           WHERE d.control_rule IS NOT NULL),
-shared AS (
-    SELECT p.exporter, p.consignee, any_value(fx.reg) AS exporter_reg, any_value(fc.reg) AS consignee_reg,
-           any_value(fc.reg_src) AS consignee_src, any_value(fc.reg_row) AS consignee_row,
-           bool_or(fx.phone = fc.phone) AS same_phone,
-           bool_or(fx.domain = fc.domain AND fx.domain NOT IN (SELECT unnest($free_mail))) AS same_domain,
-           bool_or(fx.address = fc.address) AS same_address,
-           bool_or(EXISTS (SELECT 1 FROM officer a JOIN officer b ON a.person = b.person
-                           WHERE a.company = fx.reg AND b.company = fc.reg)
-                   OR EXISTS (SELECT 1 FROM officer o WHERE o.person = fx.reg AND o.company = fc.reg)) AS same_people,
-           any_value(fc.phone) AS phone, any_value(fc.domain) AS domain
-    FROM pairs p JOIN firm fx ON fx.id = p.exporter JOIN firm fc ON fc.id = p.consignee
-    WHERE fx.reg <> fc.reg
-    GROUP BY ALL)
-SELECT {DECLARATION_SQL}, s.exporter_reg, s.consignee_reg, s.consignee_src, s.consignee_row, s.same_phone,
-       s.same_domain, s.same_address, s.same_people, s.phone, s.domain
+regs AS (SELECT p.exporter, p.consignee, gx.reg AS xr, gc.reg AS cr FROM pairs p
+         JOIN register gx ON gx.id = p.exporter JOIN register gc ON gc.id = p.consignee WHERE gx.reg <> gc.reg),
+links AS (SELECT r.exporter, r.consignee, r.xr, r.cr, b.type, min(b.shown) AS shown FROM regs r
+          JOIN contact a ON a.company = r.xr JOIN contact b ON b.company = r.cr AND b.node = a.node AND b.type = a.type
+          GROUP BY ALL
+          UNION ALL
+          SELECT r.exporter, r.consignee, r.xr, r.cr, 'PEOPLE', NULL FROM regs r
+          WHERE EXISTS (SELECT 1 FROM people a JOIN people b ON a.person = b.person WHERE a.company = r.xr AND b.company = r.cr)
+             OR EXISTS (SELECT 1 FROM people o WHERE o.person = r.xr AND o.company = r.cr)),
+shared AS (SELECT exporter, consignee, min(xr) AS exporter_reg, min(cr) AS consignee_reg,
+                  min(shown) FILTER (WHERE type = 'HAS_PHONE') AS phone, min(shown) FILTER (WHERE type = 'HAS_EMAIL') AS domain,
+                  bool_or(type = 'HAS_PHONE') AS same_phone, bool_or(type = 'HAS_EMAIL') AS same_domain,
+                  bool_or(type = 'LOCATED_AT') AS same_address, bool_or(type = 'PEOPLE') AS same_people
+           FROM links GROUP BY ALL)
+SELECT {DECLARATION_SQL}, s.exporter_reg, s.consignee_reg, f.file_id AS consignee_src, f.row_no AS consignee_row,
+       s.same_phone, s.same_domain, s.same_address, s.same_people, s.phone, s.domain
 FROM shared s JOIN node_declaration d ON d.link_exported = s.exporter AND d.link_consigned_to = s.consignee
+JOIN node_company f ON f.id = s.consignee_reg
 {PARTIES_SQL}
-WHERE d.control_rule IS NOT NULL AND (s.same_phone OR s.same_domain OR s.same_address OR s.same_people)
+WHERE d.control_rule IS NOT NULL
 """
 
 

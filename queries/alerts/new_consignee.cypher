@@ -1,0 +1,26 @@
+// new_consignee (rule 3b): controlled lines to consignees first seen no earlier than $grace_days before
+// the control date of the goods. Parameters: $rule_ids, $rule_starts (parallel lists), $grace_days.
+// Columns: as graphtool/alerts/rules/new_consignee.py returns them.
+MATCH (x:Company)-[:EXPORTED]->(d:Declaration)-[:CONSIGNED_TO]->(c:Company)
+WHERE d.control_rule IN $rule_ids
+WITH x, d, c, [i IN range(0, size($rule_ids) - 1) WHERE $rule_ids[i] = d.control_rule | date($rule_starts[i])][0] AS since
+CALL (c) { MATCH (c)<-[:CONSIGNED_TO]-(f:Declaration) RETURN min(f.declaration_date) AS first_day }
+WITH x, d, c, since, first_day WHERE first_day >= since - duration({days: $grace_days})
+CALL (c) {
+  OPTIONAL MATCH (r:Company) WHERE r.name_norm = c.name_norm
+    AND (r.country = c.country OR (r.country IS NULL AND c.country IS NULL))
+    AND r.source_sha256 <> c.source_sha256 AND (r.sector IS NOT NULL OR r.phone IS NOT NULL)
+  WITH c, min(r.id) AS twin
+  OPTIONAL MATCH (c)-[:SAME_AS]->(o:Company)
+  WITH twin, c, collect(DISTINCT o.id) AS others
+  MATCH (g:Company) WHERE g.id = coalesce(twin, c.id) OR g.id IN others
+  RETURN collect(g) AS registered
+}
+RETURN d.id AS decl, d.source_sha256 AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
+       d.declaration_date AS day, d.hs_code AS hs, d.description AS description, d.specs AS specs, d.net_kg AS net_kg,
+       d.unit_value_usd AS uv, d.value_usd AS value_usd, d.control_rule AS control_rule, d.licence_no AS licence_no,
+       d.transport_mode AS transport_mode, d.trade_mode AS trade_mode, d.destination_country AS destination,
+       x.id AS exporter, x.name AS exporter_name, c.id AS consignee, c.name AS consignee_name,
+       c.country AS consignee_country, first_day, since,
+       reduce(m = null, g IN registered | CASE WHEN m IS NULL OR g.incorporation_date > m THEN g.incorporation_date ELSE m END)
+         AS incorporated
