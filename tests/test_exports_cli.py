@@ -127,3 +127,13 @@ def test_a_password_hash_is_made_without_echoing_the_password():
     result = CliRunner().invoke(cli, ["user", "hash"], input="s3cret\ns3cret\n")
     assert result.exit_code == 0 and result.output.strip().splitlines()[-1].startswith("scrypt$")
     assert "s3cret" not in result.output
+
+
+def test_the_neo4j_admin_format_writes_the_whole_graph_as_import_files(setup):
+    folder, run = setup
+    out = folder / "import"
+    result = run("qian", "--json", "export", "--format", "neo4j-admin", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    plan = json.loads(result.output)
+    assert "neo4j-admin database import full" in plan["command"] and plan["nodes"]
+    assert (out / "constraints.cypher").exists()
