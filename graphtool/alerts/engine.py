@@ -182,8 +182,18 @@ def rule_params(ws: Workspace, spec: RuleSpec) -> dict[str, Any]:
     return {**spec.params, **(extra(ws, spec.params) if extra else {})}
 
 
-def detect(ws: Workspace, spec: RuleSpec, source: RowSource) -> list[Alert]:
+def detect(
+    ws: Workspace, spec: RuleSpec, source: RowSource, earlier: list[Alert] | None = None
+) -> list[Alert]:
+    """One rule's alerts. Rules that build on other rules' alerts (``USES_ALERTS`` in the module: the
+    network rules) get the declarations and entities of ``earlier`` alerts, or else of the stored ones."""
     params = rule_params(ws, spec)
+    if getattr(spec.module, "USES_ALERTS", False):
+        from graphtool.alerts import store
+
+        others = [a for a in (earlier if earlier else store.query(ws)) if a.rule != spec.name]
+        params["flagged"] = sorted({d for a in others for d in a.declarations})
+        params["flagged_entities"] = sorted({e for a in others for e in a.entities})
     findings = spec.module.findings(source.rows(ws, spec, params), params)
     alerts = [to_alert(spec.name, f, spec.weights) for f in findings]
     provenance = _provenance_index(ws)
@@ -195,7 +205,10 @@ def detect(ws: Workspace, spec: RuleSpec, source: RowSource) -> list[Alert]:
 def run(ws: Workspace, rules: list[str] | None = None, source: RowSource | None = None) -> list[Alert]:
     """Every selected rule's alerts, ranked (not stored; see ``graphtool.alerts.run_alerts``)."""
     source = source or Embedded()
-    return ranked([alert for spec in select(rules) for alert in detect(ws, spec, source)])
+    alerts: list[Alert] = []
+    for spec in select(rules):
+        alerts += detect(ws, spec, source, alerts)
+    return ranked(alerts)
 
 
 def _provenance_index(ws: Workspace) -> dict[Any, tuple[int, str]]:
