@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import machine, save  # noqa: E402
-from resolution_data import OUT, build, demo_dir, write_workspace  # noqa: E402
+from common import machine, save
+from resolution_data import OUT, build, demo_dir, write_workspace
 
-from graphtool.normalise.text import name_norm  # noqa: E402
-from graphtool.resolution import resolve  # noqa: E402
-from graphtool.screening import screen  # noqa: E402
+from graphtool.normalise.text import name_norm
+from graphtool.resolution import resolve
+from graphtool.screening import screen
 
 
 def _pairs(n: int) -> int:

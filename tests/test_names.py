@@ -29,7 +29,10 @@ def test_the_original_text_is_kept_untouched():
 
 def test_a_chinese_name_meets_its_english_registration():
     assert similarity(name_form(HENGDA[0]), name_form(HENGDA[1])) == 1.0
-    assert similarity(name_form("广州华泰国际贸易有限公司"), name_form("GUANGZHOU HUATAI INTL TRADING CO.,LTD")) == 1.0
+    assert (
+        similarity(name_form("广州华泰国际贸易有限公司"), name_form("GUANGZHOU HUATAI INTL TRADING CO.,LTD"))
+        == 1.0
+    )
 
 
 def test_two_chinese_names_that_romanise_alike_stay_apart():
@@ -46,7 +49,12 @@ def test_a_same_sound_typo_in_an_industry_word_and_a_mistyped_legal_form_are_for
 
 
 def test_legal_forms_in_many_languages_are_set_aside_and_their_kind_kept():
-    for name in ["Ironside Metals GmbH & Co. KG", "IRONSIDE METALS B.V.", "PT Ironside Metals Tbk.", "Ironside Metals Sdn. Bhd."]:
+    for name in [
+        "Ironside Metals GmbH & Co. KG",
+        "IRONSIDE METALS B.V.",
+        "PT Ironside Metals Tbk.",
+        "Ironside Metals Sdn. Bhd.",
+    ]:
         assert name_form(name).latin == "ironside metal", name
     assert forms_conflict(name_form("Titan Magnetics Corp."), name_form("Titan Magnetics Co., Ltd."))
     assert not forms_conflict(name_form("Titan Magnetics Company"), name_form("Titan Magnetics Corp."))
@@ -56,7 +64,10 @@ def test_abbreviations_and_plurals_are_spelled_one_way():
     a = name_form("Apex Alloys Trading Co., Ltd")
     b = name_form("APEX ALLOY TRADING COMPANY LIMITED")
     assert a.latin == b.latin == "apex alloy trade"
-    assert name_form("Sino Intl Tech Imp. & Exp. Co").latin == name_form("Sino International Technology Import and Export").latin
+    assert (
+        name_form("Sino Intl Tech Imp. & Exp. Co").latin
+        == name_form("Sino International Technology Import and Export").latin
+    )
 
 
 def test_place_names_are_romanised_in_context():
@@ -68,7 +79,12 @@ def test_typos_lower_the_score_a_little_and_other_trade_names_a_lot():
     right = name_form("Ganzhou Hengda New Materials Co., Ltd.")
     assert similarity(right, name_form("GANZHOU HENSDA NEW MATERIALS CO LTD")) >= 0.9
     assert similarity(right, name_form("Ganzhou Hongyuan New Materials Co., Ltd.")) < 0.8
-    assert similarity(name_form("上海中恒金属制品有限公司"), name_form("SHANGHAI HENGTONG METAL PRODUCTS CO LTD")) < 0.85
+    assert (
+        similarity(
+            name_form("上海中恒金属制品有限公司"), name_form("SHANGHAI HENGTONG METAL PRODUCTS CO LTD")
+        )
+        < 0.85
+    )
 
 
 def test_people_may_be_written_surname_first():

@@ -22,7 +22,14 @@ DECOY_USCC = make_uscc("91440300MA5KL8M9N")
 CENTRE = "深圳市前海深港合作区前湾一路1号A栋201室"
 COLUMNS = ["name", "aliases", "uscc", "country", "address", "phone"]
 ROWS = [
-    ["宁波恒达稀有金属有限公司", "", HENGDA_USCC, "CN", "浙江省宁波市北仑区梅山七星路88号", "+86 574 8765 4321"],
+    [
+        "宁波恒达稀有金属有限公司",
+        "",
+        HENGDA_USCC,
+        "CN",
+        "浙江省宁波市北仑区梅山七星路88号",
+        "+86 574 8765 4321",
+    ],
     ["Ningbo Hengda Rare Metals Co., Ltd.", "", "", "CN", "", "+86 574 8765 4321"],
     ["NINGBO HENGDA RARE METAL CO LTD", "", "", "CN", "", ""],
     ["寧波恒達稀有金屬股份有限公司", "", "", "CN", "", ""],
@@ -101,14 +108,23 @@ def test_a_second_different_valid_code_vetoes_the_merge_whatever_the_name(ws):
 def test_look_alikes_stay_apart_and_a_shared_address_links_without_merging(ws):
     resolve(ws)
     assert _cluster(ws, "深圳恒大稀有金属有限公司") == {"深圳恒大稀有金属有限公司"}
-    assert _cluster(ws, "Ningbo Hengda Rare Metal Products Co., Ltd.") == {"Ningbo Hengda Rare Metal Products Co., Ltd."}
-    a, b = sorted([_id(ws, "Shenzhen Qianhai Ruida Trading Co., Ltd."), _id(ws, "Shenzhen Jinqiao Supply Chain Co., Ltd.")])
+    assert _cluster(ws, "Ningbo Hengda Rare Metal Products Co., Ltd.") == {
+        "Ningbo Hengda Rare Metal Products Co., Ltd."
+    }
+    a, b = sorted(
+        [
+            _id(ws, "Shenzhen Qianhai Ruida Trading Co., Ltd."),
+            _id(ws, "Shenzhen Jinqiao Supply Chain Co., Ltd."),
+        ]
+    )
     linked = ws.con.execute(
         "SELECT decision, features FROM matches WHERE least(left_id, right_id) = ? AND greatest(left_id, right_id) = ?",
         [a, b],
     ).fetchall()
     assert linked[0][0] == "linked" and json.loads(linked[0][1])["shared"] == ["address"]
-    assert _cluster(ws, "Shenzhen Qianhai Ruida Trading Co., Ltd.") == {"Shenzhen Qianhai Ruida Trading Co., Ltd."}
+    assert _cluster(ws, "Shenzhen Qianhai Ruida Trading Co., Ltd.") == {
+        "Shenzhen Qianhai Ruida Trading Co., Ltd."
+    }
 
 
 def test_a_rejected_pair_is_never_merged_again_not_even_through_other_records(ws):
@@ -118,7 +134,8 @@ def test_a_rejected_pair_is_never_merged_again_not_even_through_other_records(ws
     resolve(ws)
     assert "Ningbo Hengda Rare Metals Co., Ltd." not in _cluster(ws, "宁波恒达稀有金属有限公司")
     decided = ws.con.execute(
-        "SELECT decision, decided_by FROM matches WHERE left_id = ? AND right_id = ?", sorted([chinese, english])
+        "SELECT decision, decided_by FROM matches WHERE left_id = ? AND right_id = ?",
+        sorted([chinese, english]),
     ).fetchall()
     assert decided == [("rejected", "judgement:analyst1: analyst1: different phone book entries")]
     assert ws.con.execute("SELECT count(*) FROM edges WHERE type = 'SAME_AS'").fetchall()[0][0] >= 1
@@ -126,10 +143,19 @@ def test_a_rejected_pair_is_never_merged_again_not_even_through_other_records(ws
 
 def test_a_confirmed_pair_is_merged_whatever_the_score(ws):
     products = _id(ws, "Ningbo Hengda Rare Metal Products Co., Ltd.")
-    judge(ws, products, _id(ws, "NINGBO HENGDA RARE METAL CO LTD"), "confirm", "analyst2", "same phone on invoice")
+    judge(
+        ws,
+        products,
+        _id(ws, "NINGBO HENGDA RARE METAL CO LTD"),
+        "confirm",
+        "analyst2",
+        "same phone on invoice",
+    )
     resolve(ws)
     assert "Ningbo Hengda Rare Metal Products Co., Ltd." in _cluster(ws, "宁波恒达稀有金属有限公司")
-    edge = ws.con.execute("SELECT score, decided_by FROM edges WHERE type = 'SAME_AS' AND src = ?", [products]).fetchall()
+    edge = ws.con.execute(
+        "SELECT score, decided_by FROM edges WHERE type = 'SAME_AS' AND src = ?", [products]
+    ).fetchall()
     assert edge == [(1.0, "judgement:analyst2: analyst2: same phone on invoice")]
 
 
@@ -160,7 +186,9 @@ def test_the_cli_resolves_confirms_and_rejects(ws, tmp_path):
     assert json.loads(result.output)["labels"]["Company"]["clusters"] >= 1
     with Workspace.open(path) as again:
         a, b = _id(again, "深圳恒大稀有金属有限公司"), _id(again, "NINGBO HENGDA RARE METAL CO LTD")
-    result = runner.invoke(cli, ["-w", path, "match", "reject", a, b, "--reason", "other city", "--user", "kim"])
+    result = runner.invoke(
+        cli, ["-w", path, "match", "reject", a, b, "--reason", "other city", "--user", "kim"]
+    )
     assert result.exit_code == 0 and "takes effect at the next graphtool resolve" in result.output
     result = runner.invoke(cli, ["-w", path, "match", "confirm", a, "Company:name:nope", "--reason", "x"])
     assert result.exit_code == 2 and "error: no company, person or list entry" in result.output

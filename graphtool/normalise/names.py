@@ -114,6 +114,28 @@ def _vocabulary() -> tuple[str, ...]:
     return tuple(sorted({w for w in generic_words() if len(w) >= 5} | legal | set(_synonyms())))
 
 
+@cache
+def _single_word_forms() -> tuple[str, ...]:
+    forms = _legal_forms()
+    return tuple(sorted({form[0] for table in forms.suffixes.values() for form in table if len(form) == 1}))
+
+
+@lru_cache(maxsize=65536)
+def _spelled_form(token: str) -> str:
+    """The last word of a name, if one slip from a one-word legal form ("LTTD", "GbH"), is that form."""
+    if len(token) < 3 or not token.isalpha() or token in _single_word_forms() or token in _syllables():
+        return token
+    found = process.extractOne(token, _single_word_forms(), scorer=OSA.distance, score_cutoff=1)
+    return found[0] if found and len(found[0]) >= 3 else token
+
+
+def _spelled_words(words: list[str]) -> list[str]:
+    spelled = [_spelled(w) for w in words]
+    if len(spelled) > 1:
+        spelled[-1] = _spelled_form(spelled[-1])
+    return spelled
+
+
 @lru_cache(maxsize=262144)
 def _spelled(token: str) -> str:
     """A word within one slip (two for long words) of a common word becomes that word."""
@@ -357,7 +379,7 @@ def name_form(name: str) -> NameForm:
         hanzi = "".join(hanzi_parts)
         latin = _latin_tokens(_strip_latin_forms([_spelled(w) for w in latin_words])[0])
         return NameForm(name, text, hanzi, " ".join(latin))
-    tokens, kind = _strip_latin_forms([_spelled(w) for w in norm.split()])
+    tokens, kind = _strip_latin_forms(_spelled_words(norm.split()))
     return NameForm(name, " ".join(tokens), "", " ".join(_latin_tokens(tokens)), kind)
 
 
@@ -371,10 +393,12 @@ def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
     """0..1: how alike two names are once legal forms, script and spelling are set aside.
 
     Two Chinese names compare in characters (pinyin would make 恒达 and 恒大 one name). Otherwise
-    the compact Latin forms compare as a whole and without their generic words, and the lower
-    counts: "Shanghai Zhongheng Metal Products" and "Shanghai Hengtong Metal Products" share
-    most letters but not their trade name. ``word_order=False`` (people) also compares sorted
-    words: "LI, Fangwei" and "Fangwei Li".
+    the compact Latin forms compare as a whole and without their generic words, and the two
+    scores are averaged: "Shanghai Zhongheng Metal Products" and "Shanghai Hengtong Metal
+    Products" share most letters but not their trade name. Where both trade names are pinyin
+    through and through they compare syllable by syllable: "Xiamen Tengda" is not a typo of
+    "Xiamen Hengda" but another name. ``word_order=False`` (people) also compares sorted words:
+    "LI, Fangwei" and "Fangwei Li".
     """
     if a.hanzi and b.hanzi:
         return fuzz.ratio(a.hanzi, b.hanzi) / 100
@@ -385,13 +409,19 @@ def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
     whole = fuzz.ratio(a.compact, b.compact)
     if not word_order:
         whole = max(whole, fuzz.token_sort_ratio(a.latin, b.latin))
-    da, db = "".join(a.distinctive), "".join(b.distinctive)
-    if da and db and (da != a.compact or db != b.compact):
-        own = fuzz.ratio(da, db)
+    if a.distinctive and b.distinctive and (a.distinctive != a.tokens or b.distinctive != b.tokens):
+        if _all_pinyin(a.distinctive) and _all_pinyin(b.distinctive):
+            own = fuzz.ratio(a.distinctive, b.distinctive)  # sequences of syllables
+        else:
+            own = fuzz.ratio("".join(a.distinctive), "".join(b.distinctive))
         if not word_order:
             own = max(own, fuzz.token_sort_ratio(" ".join(a.distinctive), " ".join(b.distinctive)))
-        whole = min(whole, own)
+        whole = min(whole, (whole + own) / 2)
     return whole / 100
+
+
+def _all_pinyin(tokens: tuple[str, ...]) -> bool:
+    return len(tokens) >= 2 and all(t in _syllables() for t in tokens)
 
 
 def containment(a: NameForm, b: NameForm) -> bool:

@@ -170,7 +170,7 @@ def load_list_entries(
     linked = _linked_contacts(ws, "ListEntry")
     sql = f"""SELECT id, name, aliases, country, identifiers, address, entity_type, list_name, list_ref
               FROM {node_table("ListEntry")}
-              WHERE ? OR ((start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date > ?))"""
+              WHERE (? OR ((start_date IS NULL OR start_date <= ?) AND (end_date IS NULL OR end_date > ?)))"""
     params: list = [every_date, as_of, as_of]
     if lists:
         sql += " AND list_name IN (SELECT unnest(?::VARCHAR[]))"

@@ -107,10 +107,9 @@ def compare(a: Party, b: Party) -> Comparison:
     if any(k in DECIDING for k in same):
         return Comparison(1.0, "match", "same " + ", ".join(same), features)
     accept = cfg["chinese_accept"] if chinese else cfg["accept"]
-    if not other_country and not other_form:
+    if not other_country and not other_form:  # a name-based merge needs the same country and legal form
         if name >= accept:
             return Comparison(name, "match", "name", features)
-    if not other_country:
         if name >= cfg["supported"] and (shared or same):
             return Comparison(name, "match", "name + " + ", ".join(shared or same), features)
     if name >= cfg["review"]:
