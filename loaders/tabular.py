@@ -68,7 +68,7 @@ def detect_encoding(data: bytes, path: Path) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
-    return "gb18030"  # checked while parsing: an invalid sequence fails the file (see read_csv_bytes)
+    return "gb18030"  # checked while decoding: an invalid sequence fails the file (see read_csv_bytes)
 
 
 def _sniff_delimiter(first_line: str) -> str:
@@ -76,54 +76,78 @@ def _sniff_delimiter(first_line: str) -> str:
     return max(counts, key=lambda d: counts[d])
 
 
+def _undecodable(path: Path, where: str, exc: UnicodeDecodeError) -> SourceError:
+    return SourceError(
+        f"{path}: neither UTF-8 nor GB18030/GBK text ({exc.reason} {where}); save it as UTF-8 and load again"
+    )
+
+
+def _decode(body: bytes, encoding: str, path: Path) -> str:
+    try:
+        return body.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise _undecodable(path, f"at byte {exc.start}", exc) from exc
+
+
 def read_csv_bytes(data: bytes, path: Path) -> SourceTable:
-    """Parse delimited text with Arrow's multi-threaded reader; every cell stays text."""
+    """Parse delimited text with Arrow's multi-threaded reader; every cell stays text.
+
+    Cells are split as bytes and decoded afterwards, once per distinct value: in GB18030 the bytes
+    of comma, semicolon, tab, quote and newline never occur inside a character (the second byte of
+    a character may be "|", so "|"-separated GB18030 text is decoded whole first).
+    """
     encoding = detect_encoding(data, path)
-    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
-    first_line = body.split(b"\n", 1)[0].decode(encoding).rstrip("\r")
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    body = memoryview(data)[start:]
+    end = data.find(b"\n", start)
+    first_line = _decode(data[start : end if end >= 0 else len(data)], encoding, path).rstrip("\r")
     delimiter = _sniff_delimiter(first_line)
     headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
     if len(set(headers)) != len(headers):
         dupes = sorted({h for h in headers if headers.count(h) > 1})
         raise SourceError(f"{path}: repeated column headers {dupes}")
-    names = [f"c{i}" for i in range(len(headers))]
-    invalid: list[int] = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(row.actual_columns)
-        return "skip"
-
+    cells, cell_encoding = body, encoding
+    if encoding != "utf-8" and delimiter == "|":
+        cells, cell_encoding = memoryview(_decode(bytes(body), encoding, path).encode("utf-8")), "utf-8"
     try:
-        table = _arrow_csv(body, names, delimiter, encoding, on_invalid)
-    except UnicodeDecodeError as exc:
-        raise SourceError(
-            f"{path}: neither UTF-8 nor GB18030/GBK text ({exc.reason} near byte {exc.start} of a block); "
-            "save it as UTF-8 and load again"
-        ) from exc
-    if not invalid:
-        return SourceTable(table.rename_columns(headers), encoding, headers, [])
-    return _read_csv_slow(body.decode(encoding), headers, delimiter, encoding)
+        table = _arrow_csv(cells, len(headers), delimiter)
+    except pa.ArrowInvalid:  # some row does not fit the header: read record by record
+        return _read_csv_slow(_decode(bytes(body), encoding, path), headers, delimiter, encoding)
+    columns = [_text_column(table.column(i), cell_encoding, path, h) for i, h in enumerate(headers)]
+    return SourceTable(pa.table(columns, names=headers), encoding, headers, [])
 
 
-def _arrow_csv(body: bytes, names: list[str], delimiter: str, encoding: str, on_invalid) -> pa.Table:
+def _arrow_csv(body: memoryview, width: int, delimiter: str) -> pa.Table:
+    names = [f"c{i}" for i in range(width)]
     return pacsv.read_csv(
-        io.BytesIO(body),
-        read_options=pacsv.ReadOptions(
-            column_names=names,
-            skip_rows=1,
-            block_size=1 << 24,
-            encoding="utf8" if encoding == "utf-8" else encoding,
-        ),
-        parse_options=pacsv.ParseOptions(
-            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=on_invalid
-        ),
+        pa.BufferReader(pa.py_buffer(body)),
+        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
         convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
+            column_types={n: pa.binary() for n in names},
             strings_can_be_null=True,
             null_values=[""],
             quoted_strings_can_be_null=True,
         ),
     )
+
+
+def _text_column(cells: pa.ChunkedArray, encoding: str, path: Path, header: str) -> pa.Array:
+    """A column of cell bytes as text: UTF-8 as it is (the file was checked whole), else each distinct
+    value decoded once (a dictionary-encoded column); ASCII is the same in every encoding."""
+    cells = cells.combine_chunks()
+    text = cells.view(pa.string())
+    if encoding == "utf-8" or pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
+        return text
+    encoded = pc.dictionary_encode(cells)
+    values = []
+    for i, value in enumerate(encoded.dictionary.to_pylist()):
+        try:
+            values.append(value.decode(encoding))
+        except UnicodeDecodeError as exc:
+            row = pc.index(encoded.indices, i).as_py() + 1
+            raise _undecodable(path, f"in row {row}, column {header}", exc) from exc
+    return pa.DictionaryArray.from_arrays(encoded.indices, pa.array(values, pa.string()))
 
 
 def _read_csv_slow(text: str, headers: list[str], delimiter: str, encoding: str) -> SourceTable:
