@@ -288,3 +288,11 @@ def test_unknown_format_and_dangling_relationships_are_refused(graph):
         GraphtoolError, match="relationship X refers to node Company:a, which is not in the subgraph"
     ):
         export_subgraph(broken, "csv")
+
+
+def test_characters_xml_cannot_hold_do_not_break_the_file():
+    graph = Subgraph()
+    graph.add_node(Node("Company:x", "Company", {"name": "ACME\x0bTrading\x00"}))
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
+        back = read(io.BytesIO(export_subgraph(graph, fmt)))
+        assert back.nodes["Company:x"]["name"] == "ACME\ufffdTrading\ufffd"
