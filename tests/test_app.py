@@ -8,14 +8,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from graphtool.app.i18n import strings
-from tests.e2e.demo_workspace import HOVER_NAME, SCRIPT_NAME, build
+from tests.e2e.demo_workspace import HOVER_NAME, SCRIPT_NAME, shared
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    return build(tmp_path_factory.mktemp("app"))
+    return shared(tmp_path_factory)
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ def run() -> None:
         st.Page(
             nav.page_file(name),
             title=t(f"page.{name}"),
-            icon=nav.ICONS[name],
             url_path=name,
             default=name == "search",
         )

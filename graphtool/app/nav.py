@@ -8,17 +8,7 @@ import streamlit as st
 
 PAGES_DIR = Path(__file__).parent / "pages"
 PAGES = ["search", "entity", "network", "paths", "ownership", "flows", "alerts", "data", "query"]
-ICONS = {
-    "search": ":material/search:",
-    "entity": ":material/business:",
-    "network": ":material/hub:",
-    "paths": ":material/route:",
-    "ownership": ":material/account_tree:",
-    "flows": ":material/local_shipping:",
-    "alerts": ":material/notifications:",
-    "data": ":material/database:",
-    "query": ":material/terminal:",
-}
+# No icons: Streamlit fetches Material icons from fonts.gstatic.com, and the app must stay offline.
 FOCUS = "focus"  # session key: the entity the person is looking at, shared by every page
 
 

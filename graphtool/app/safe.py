@@ -13,7 +13,7 @@ import html
 import re
 from typing import Any
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~=$:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=$:])")  # < > & " ' become HTML entities
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 

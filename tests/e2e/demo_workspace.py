@@ -3,7 +3,8 @@
 The seeded demo case (2,000 declaration lines), loaded file by file as ``graphtool demo`` loads it,
 plus two companies whose names are markup (``<script>…`` and ``<b onmouseover=…>``) tied by
 ownership to a real exporter, so they appear in search results, entity pages and the graph.
-Alerts are swept once so the alert pages have content.
+Entity resolution, screening and an alert sweep run once, so matches, list hits, paths to listed
+parties and alerts all have content.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from pathlib import Path
 from graphtool.alerts import run_alerts
 from graphtool.cli import DEMO_LOAD_ORDER
 from graphtool.demo import generate
+from graphtool.resolution.resolve import resolve
+from graphtool.screening import screen
 from graphtool.workspace import Workspace
 from loaders import load_file
 
@@ -76,5 +79,18 @@ def build(folder: Path) -> Path:
     with Workspace.open(path) as ws:
         for name in DEMO_LOAD_ORDER:
             load_file(ws, summary.files[name])
+        resolve(ws)
+        screen(ws)
         run_alerts(ws)
     return path
+
+
+_BUILT: dict[Path, Path] = {}
+
+
+def shared(tmp_path_factory) -> Path:
+    """One demo workspace per test session, whichever test file asks first (it takes a minute)."""
+    base = tmp_path_factory.getbasetemp()
+    if base not in _BUILT:
+        _BUILT[base] = build(tmp_path_factory.mktemp("app-demo"))
+    return _BUILT[base]

@@ -64,9 +64,10 @@ tabs = st.tabs(
     ]
 )
 with tabs[0]:
-    ui.table(about["roles"], {k: t(f"col.{k}") for k in ("relationship", "direction", "count")}) if about[
-        "roles"
-    ] else st.caption(t("entity.none"))
+    if about["roles"]:
+        ui.table(about["roles"], {k: t(f"col.{k}") for k in ("relationship", "direction", "count")})
+    else:
+        st.caption(t("entity.none"))
 with tabs[1]:
     members = named(about["same_as"], [])
     if members:

@@ -43,4 +43,4 @@ for number, path in enumerate(found, 1):
         steps.append(path.subgraph.nodes[node_id].caption if node_id in path.subgraph.nodes else node_id)
         if i < len(path.edge_ids):
             steps.append(f"—{path.subgraph.edges[path.edge_ids[i]].type}→")
-    st.markdown(f"{number}. " + " ".join(md(s) for s in steps))
+    st.markdown(f"**{number}** · " + " ".join(md(s) for s in steps))
