@@ -90,6 +90,14 @@ class EmbeddedStore(GraphStore):
                 _INDEXES[self.path] = found
         return found
 
+    def warm(self) -> GraphIndex:
+        """Build the index and read every label's properties now (the app can call this once in the
+        background, so the first answer does not pay for reading a million declarations)."""
+        idx = self.index()
+        for label in idx.labels:
+            idx.table(self._connection, label)
+        return idx
+
     @property
     def version(self) -> str:
         return f"embedded:{self.path}:{self._current_version()}"
@@ -276,18 +284,15 @@ class EmbeddedStore(GraphStore):
         return idx.mask("listed", build)
 
     def _distances(
-        self,
-        idx: GraphIndex,
-        start: np.ndarray,
-        types: np.ndarray,
-        depth: int,
-        stop: np.ndarray | None = None,
-    ) -> np.ndarray:
-        """Hops from the nearest of ``start`` (-1: farther than ``depth``); stops after the first level
-        that reaches a ``stop`` node."""
+        self, idx: GraphIndex, start: np.ndarray, types: np.ndarray, depth: int,
+        goal: np.ndarray | None = None, enough: int = 1,
+    ) -> np.ndarray:  # fmt: skip
+        """Hops from the nearest of ``start`` (-1: farther than ``depth``); with ``goal``, stops after
+        the level at which ``enough`` goal nodes have been reached."""
         dist = np.full(idx.size, -1, dtype=np.int16)
         dist[start] = 0
         frontier = start
+        reached_goals = 0
         for level in range(1, depth + 1):
             _, reached, edges = idx.neighbours(frontier)
             reached = reached[types[idx.etype[edges]]]
@@ -295,8 +300,10 @@ class EmbeddedStore(GraphStore):
             if not len(frontier):
                 break
             dist[frontier] = level
-            if stop is not None and stop[frontier].any():
-                break
+            if goal is not None:
+                reached_goals += int(goal[frontier].sum())
+                if reached_goals >= enough:
+                    break
         return dist
 
     def _steps(self, idx: GraphIndex, node: int, types: np.ndarray, allowed) -> list[tuple[int, int]]:
@@ -331,7 +338,8 @@ class EmbeddedStore(GraphStore):
                 self._enumerate(idx, s, mask, length, goal, lambda k, o, left: (to_goal[o] >= 0) & (to_goal[o] <= left),
                                 limit - len(found), found, simple=True)  # fmt: skip
         else:
-            from_s = self._distances(idx, np.array([s]), mask, max_hops, goal if dst else None)
+            # each goal reached has a path: once ``limit`` are reached, longer paths cannot make the cut
+            from_s = self._distances(idx, np.array([s]), mask, max_hops, goal, 1 if dst else limit)
             for length in sorted({int(d) for d in from_s[goal] if d > 0}):
                 on_path = self._shortest_dag(idx, mask, from_s, goal & (from_s == length), length)
                 self._enumerate(idx, s, mask, length, goal & (from_s == length),

@@ -1,0 +1,165 @@
+"""Benchmark of the named investigations on the 1,000,000-declaration demo, embedded and Neo4j side by side.
+
+Two steps, because loading Neo4j takes a while and the server must outlive one measuring run::
+
+    python bench/investigations.py serve --workspace COPY.duckdb   # start a local Neo4j, push, keep serving
+    python bench/investigations.py run --workspace COPY.duckdb --neo4j-uri bolt://127.0.0.1:PORT
+
+``serve`` writes the server's URI to ``bench/out/neo4j-1m.json`` once the push is done and keeps the
+server up until it gets SIGTERM or SIGINT. ``run`` measures, over 100 random starts each: the 2-hop
+neighbourhood of a busy company, the shortest path between two companies (<= 6 hops) and the UBO walk;
+plus the embedded index's build time and memory. The workspace must be a writable copy (``push``
+records its checkpoints in it); ``run`` opens it read-only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import OUT, machine, save
+
+SAMPLES = 100
+
+
+def serve(workspace: Path) -> None:
+    """Start a local Neo4j with room for the 1M graph, push the workspace, keep it up."""
+    import neo4j
+
+    from graphtool import neo4j_server
+    from graphtool.config import Neo4jSettings
+    from graphtool.neo4j_push import push
+    from graphtool.workspace import Workspace
+
+    neo4j_server.JVM_FLAGS = ("-Xms1g", "-Xmx3g", *neo4j_server.JVM_FLAGS[2:])
+    server = neo4j_server.LocalNeo4j(settings={"server.memory.pagecache.size": "2g"}, startup_timeout=300)
+    server.start()
+    settings = Neo4jSettings(uri=server.uri)
+    started = time.perf_counter()
+    with Workspace.open(workspace) as ws, neo4j.GraphDatabase.driver(server.uri, auth=None) as driver:
+        report = push(ws, settings, driver)
+    seconds = time.perf_counter() - started
+    info = {"uri": server.uri, "home": str(server.home), "push_seconds": seconds, **report.as_dict()}
+    save("neo4j-1m", info)
+    print(json.dumps(info), flush=True)
+    stop = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    signal.sigwait(stop)
+    server.stop()
+
+
+def _rss_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _median_ms(fn, args_list: list[tuple]) -> dict[str, float]:
+    times = []
+    for args in args_list:
+        started = time.perf_counter()
+        fn(*args)
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return {
+        "median_ms": round(statistics.median(times), 2),
+        "p90_ms": round(times[int(len(times) * 0.9) - 1], 2),
+        "max_ms": round(times[-1], 2),
+        "n": len(times),
+    }
+
+
+def _starts(workspace: Path, seed: int) -> dict[str, list[Any]]:
+    """Random starts drawn from the data: busy companies, company pairs, owned companies."""
+    from graphtool.workspace import Workspace
+
+    rng = random.Random(seed)
+    with Workspace.open(workspace, read_only=True) as ws:
+        busy = [
+            r[0]
+            for r in ws.con.execute(
+                """SELECT src FROM graph_edges WHERE type = 'EXPORTED' GROUP BY src
+                   ORDER BY count(*) DESC, src LIMIT 300"""
+            ).fetchall()
+        ]
+        companies = [r[0] for r in ws.con.execute("SELECT id FROM node_company ORDER BY id").fetchall()]
+        owned = [
+            r[0]
+            for r in ws.con.execute(
+                "SELECT DISTINCT dst FROM edges WHERE type = 'OWNS' ORDER BY dst"
+            ).fetchall()
+        ]
+    return {
+        "neighbourhood": [(c,) for c in rng.sample(busy, min(SAMPLES, len(busy)))],
+        "paths": [tuple(rng.sample(companies, 2)) for _ in range(SAMPLES)],
+        "ubo": [(c,) for c in rng.sample(owned, min(SAMPLES, len(owned)))],
+    }
+
+
+def measure(store, starts: dict[str, list[Any]]) -> dict[str, Any]:
+    return {
+        "neighbourhood_2hop": _median_ms(lambda c: store.neighbourhood([c], hops=2), starts["neighbourhood"]),
+        "shortest_path_6": _median_ms(lambda a, b: store.paths(a, b, max_hops=6), starts["paths"]),
+        "ubo": _median_ms(lambda c: store.ubo(c), starts["ubo"]),
+    }
+
+
+def run(workspace: Path, neo4j_uri: str | None, seed: int) -> dict[str, Any]:
+    from graphtool.config import load_settings
+    from graphtool.embedded_store import EmbeddedStore
+    from graphtool.store import open_store
+
+    starts = _starts(workspace, seed)
+    result: dict[str, Any] = {"machine": machine(), "workspace": str(workspace), "samples": SAMPLES}
+
+    rss = _rss_mib()
+    started = time.perf_counter()
+    store = EmbeddedStore(workspace)
+    store.index()  # built once per process and data version
+    built = time.perf_counter() - started
+    arrays = store.index().nbytes
+    store.warm()  # every label's properties read into memory
+    result["embedded_index"] = {
+        "build_seconds": round(built, 2),
+        "arrays_mib": round(arrays / 2**20, 1),
+        "warm_seconds": round(time.perf_counter() - started - built, 2),
+        "with_properties_mib": round(store.index().nbytes / 2**20, 1),
+        "process_rss_growth_mib": round(_rss_mib() - rss, 1),
+    }
+    result["embedded"] = measure(store, starts)
+    if neo4j_uri:
+        neo = open_store(load_settings(workspace=workspace, neo4j_uri=neo4j_uri, env={}))
+        measure(neo, {k: v[:10] for k, v in starts.items()})  # warm the page cache and query plans
+        result["neo4j"] = measure(neo, starts)
+        neo.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("command", choices=("serve", "run"))
+    parser.add_argument("--workspace", type=Path, required=True)
+    parser.add_argument("--neo4j-uri")
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.workspace)
+        return 0
+    result = run(args.workspace, args.neo4j_uri, args.seed)
+    path = save("investigations", result)
+    print(json.dumps(result, indent=2))
+    print(f"written to {path.relative_to(OUT.parent.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
