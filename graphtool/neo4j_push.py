@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +106,9 @@ def edge_sql(model: Model, rel_type: str) -> str:
                WHERE {EDGE_GROUP_WHERE} ORDER BY t.id"""
 
 
-def _batches(ws: Workspace, sql: str, params: list[Any], batch_rows: int) -> Iterator[list[tuple]]:
+def _batches(
+    ws: Workspace, sql: str, params: list[Any], batch_rows: int
+) -> Generator[list[tuple], None, None]:
     """Rows as tuples, column by column from Arrow (no per-row dict)."""
     cursor = ws.con.cursor()  # its own result stream: the checkpoints are written on the main connection
     try:
@@ -116,24 +118,44 @@ def _batches(ws: Workspace, sql: str, params: list[Any], batch_rows: int) -> Ite
         cursor.close()
 
 
-def _read_ahead(batches: Iterator[list[tuple]]) -> Iterator[list[tuple]]:
-    """Yield from ``batches`` while a thread reads the next one (DuckDB and the server overlap)."""
+def _read_ahead(batches: Generator[list[tuple], None, None]) -> Iterator[list[tuple]]:
+    """Yield from ``batches`` while a thread reads the next one (DuckDB and the server overlap).
+    If the consumer stops early (an error, Ctrl-C), the thread stops too and closes its cursor."""
     slot: queue.Queue = queue.Queue(maxsize=1)
-    done = object()
+    stop = threading.Event()
+    end = object()
+
+    def hand_over(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                slot.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def produce() -> None:
         try:
             for batch in batches:
-                slot.put(batch)
-            slot.put(done)
+                if not hand_over(batch):
+                    break
+            else:
+                hand_over(end)
         except BaseException as exc:  # handed to the consumer, raised there
-            slot.put(exc)
+            hand_over(exc)
+        finally:
+            batches.close()
 
-    threading.Thread(target=produce, daemon=True).start()
-    while (item := slot.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
+    thread = threading.Thread(target=produce, daemon=True)
+    thread.start()
+    try:
+        while (item := slot.get()) is not end:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 def _done(ws: Workspace, target: str, version: int) -> set[str]:
@@ -143,6 +165,61 @@ def _done(ws: Workspace, target: str, version: int) -> set[str]:
     return {r[0] for r in rows}
 
 
+class Push:
+    """One push of a workspace to one server. :func:`push` runs the phases in order; the benchmark
+    times them one by one."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        settings: Neo4jSettings,
+        driver: neo4j.Driver,
+        batch_rows: int = BATCH_ROWS,
+        progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.ws, self.settings, self.driver = ws, settings, driver
+        self.batch_rows = batch_rows
+        self.progress = progress
+        self.version = ws.data_version
+        self.done = _done(ws, settings.uri, self.version)
+        self.report = PushReport()
+
+    def constraints(self) -> None:
+        for statement in constraint_statements(self.ws.model):
+            self.driver.execute_query(statement, database_=self.settings.database)
+
+    def nodes(self) -> None:
+        for label in self.ws.model.nodes:
+            statement = node_statement(label)
+            batches = _batches(self.ws, node_sql(self.ws.model, label), [], self.batch_rows)
+            for i, rows in enumerate(_read_ahead(batches)):
+                self._run(f"node:{label}:{i}", statement, rows)
+                self.report.nodes[label] = self.report.nodes.get(label, 0) + len(rows)
+
+    def relationships(self) -> None:
+        for rel_type, source, target in edge_groups(self.ws):
+            statement = relationship_statement(rel_type, source, target)
+            sql = edge_sql(self.ws.model, rel_type)
+            batches = _batches(self.ws, sql, [rel_type, source, target], self.batch_rows)
+            for i, rows in enumerate(_read_ahead(batches)):
+                self._run(f"rel:{rel_type}:{source}:{target}:{i}", statement, rows, (source, target))
+                self.report.relationships[rel_type] = self.report.relationships.get(rel_type, 0) + len(rows)
+
+    def _run(self, part: str, statement: str, rows: list[tuple], ends: tuple[str, str] | None = None) -> None:
+        if part in self.done:
+            self.report.skipped_batches += 1
+        else:
+            database = self.settings.database
+            written = self.driver.execute_query(statement, rows=rows, database_=database).records[0][0]
+            if written != len(rows) and ends:
+                raise BackendError(f"{part}: {_missing_ends(self.driver, database, *ends, rows)}")
+            self.ws.con.execute(
+                "INSERT INTO push_checkpoints VALUES (?, ?, ?)", [self.settings.uri, self.version, part]
+            )
+        if self.progress:
+            self.progress(len(rows))
+
+
 def push(
     ws: Workspace,
     settings: Neo4jSettings,
@@ -150,47 +227,22 @@ def push(
     batch_rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
 ) -> PushReport:
-    model = ws.model
-    version = ws.data_version
-    done = _done(ws, settings.uri, version)
-    report = PushReport()
-
-    def run(part: str, statement: str, rows: list[tuple], ends: tuple[str, str] | None = None) -> None:
-        if part in done:
-            report.skipped_batches += 1
-        else:
-            written = driver.execute_query(statement, rows=rows, database_=settings.database).records[0][0]
-            if written != len(rows) and ends:
-                raise BackendError(_missing_ends(driver, settings, *ends, rows))
-            ws.con.execute("INSERT INTO push_checkpoints VALUES (?, ?, ?)", [settings.uri, version, part])
-        if progress:
-            progress(len(rows))
-
-    for statement in constraint_statements(model):
-        driver.execute_query(statement, database_=settings.database)
-
-    for label in model.nodes:
-        statement = node_statement(label)
-        for i, rows in enumerate(_read_ahead(_batches(ws, node_sql(model, label), [], batch_rows))):
-            run(f"node:{label}:{i}", statement, rows)
-            report.nodes[label] = report.nodes.get(label, 0) + len(rows)
-
-    for rel_type, source, target in edge_groups(ws):
-        statement = relationship_statement(rel_type, source, target)
-        batches = _batches(ws, edge_sql(model, rel_type), [rel_type, source, target], batch_rows)
-        for i, rows in enumerate(_read_ahead(batches)):
-            run(f"rel:{rel_type}:{source}:{target}:{i}", statement, rows, (source, target))
-            report.relationships[rel_type] = report.relationships.get(rel_type, 0) + len(rows)
-    return report
+    """Constraints, then nodes, then relationships; batches pushed before (same server and data
+    version) are skipped."""
+    run = Push(ws, settings, driver, batch_rows, progress)
+    run.constraints()
+    run.nodes()
+    run.relationships()
+    return run.report
 
 
-def _missing_ends(driver: neo4j.Driver, settings: Neo4jSettings, source: str, target: str, rows: list) -> str:
+def _missing_ends(driver: neo4j.Driver, database: str | None, source: str, target: str, rows: list) -> str:
     """Which relationships of a batch found no endpoint on the server (the batch's MATCH skipped them)."""
     missing = driver.execute_query(
         f"UNWIND $rows AS row {_ends(source, target, 'OPTIONAL MATCH')} WITH row, a, b "
         "WHERE a IS NULL OR b IS NULL RETURN row[0] AS id LIMIT 3",
         rows=rows,
-        database_=settings.database,
+        database_=database,
     ).value("id")
     return (
         f"relationships whose {source} or {target} node is not on the server (e.g. {', '.join(missing)}): "

@@ -64,11 +64,9 @@ PROVIDE_SERVER_HINT = (
     "NEO4J_PASSWORD."
 )
 
-#: JVM options. Heap is set explicitly (the page cache is set in neo4j.conf); the --add-opens and the
-#: netty property are what Neo4j 5.x's own launcher passes by default on Java 17.
+#: JVM options besides the heap (``LocalNeo4j(heap=...)``; the page cache is set in neo4j.conf); the
+#: --add-opens and the netty property are what Neo4j 5.x's own launcher passes by default on Java 17.
 JVM_FLAGS: tuple[str, ...] = (
-    "-Xms256m",
-    "-Xmx1g",
     "-XX:+UseG1GC",
     "-Dfile.encoding=UTF-8",
     "--add-opens=java.base/java.nio=ALL-UNNAMED",
@@ -207,9 +205,11 @@ class LocalNeo4j:
     """A Neo4j Community server in a fresh temporary home, for the lifetime of a ``with`` block.
 
     ``uri`` is a ``bolt://127.0.0.1:<port>`` address; connect with ``auth=None``. Extra ``settings`` are
-    added to neo4j.conf (they must be valid 5.26 keys). The jars live in ``jar_home`` (default
-    :func:`default_jar_home`); the data, config and logs live in ``home``, a temporary directory that
-    :meth:`stop` removes unless ``keep_home`` is set or start-up failed (then the logs stay for reading).
+    added to neo4j.conf (they must be valid 5.26 keys; ``server.directories.data`` puts the databases in a
+    folder of your own, which outlives the server). ``heap`` is the JVM's maximum heap. The jars live in
+    ``jar_home`` (default :func:`default_jar_home`); the data, config and logs live in ``home``, a
+    temporary directory that :meth:`stop` removes unless ``keep_home`` is set or start-up failed (then the
+    logs stay for reading).
     """
 
     def __init__(
@@ -221,6 +221,7 @@ class LocalNeo4j:
         startup_timeout: float = 120.0,
         stop_timeout: float = 30.0,
         keep_home: bool = False,
+        heap: str = "1g",
     ) -> None:
         self.pom = pom
         self.version = pinned_version(pom)
@@ -229,6 +230,7 @@ class LocalNeo4j:
         self.startup_timeout = startup_timeout
         self.stop_timeout = stop_timeout
         self.keep_home = keep_home
+        self.heap = heap  # JVM maximum heap (-Xmx); a bulk load of millions of rows wants 2-4g
         self.port: int | None = None
         self.home: Path | None = None
         self.startup_seconds: float | None = None
@@ -262,6 +264,8 @@ class LocalNeo4j:
         conf = write_home(self.home, {**server_settings(self.port), **self.extra_settings})
         cmd = [
             java,
+            "-Xms256m",
+            f"-Xmx{self.heap}",
             *JVM_FLAGS,
             "-cp",
             f"{lib}{os.sep}*",

@@ -1,0 +1,231 @@
+"""Benchmark: the 1,000,000-declaration demo into a local Neo4j, by ``graphtool push`` and by neo4j-admin.
+
+In one run, on a fresh server (data directory under --scratch):
+
+1. constraints, then every node with ``Push.nodes`` (nodes/s);
+2. the naive baseline: one auto-commit ``MERGE`` per relationship, on a 10,000-row slice;
+3. the batch-size sweep: the same batched statement ``push`` uses, on fresh slices of one group, at
+   each size; the fastest size is used for
+4. every relationship with ``Push.relationships`` (relationships/s); counts checked against the
+   workspace. (The naive and sweep slices are MERGEd again by step 4: about 3 % of the rows.)
+
+and, unless --skip-admin: ``write_import_files`` + the real ``neo4j-admin database import full`` into
+another fresh data directory, a server started on it, constraints created, counts checked.
+
+With --keep, the imported database is moved there as soon as it is checked, then replaced by the
+pushed one when the push finishes (a server can be started on it later, see docs/neo4j.md).
+
+    python bench/push_neo4j.py --workspace /work/bench-data/demo-1m.duckdb --keep /work/bench-data/neo4j-1m
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import neo4j
+from common import machine, save
+
+from graphtool.config import Neo4jSettings
+from graphtool.neo4j_admin import import_with_local_jars, write_import_files
+from graphtool.neo4j_push import BATCH_ROWS, Push, constraint_statements, edge_sql, relationship_statement
+from graphtool.neo4j_server import LocalNeo4j
+from graphtool.status import status
+from graphtool.workspace import Workspace
+
+GROUP = ("CONSIGNED_TO", "Declaration", "Company")  # a million rows: slices for the baseline and sweep
+NAIVE = (
+    "MATCH (a:Declaration {id: $src}) MATCH (b:Company {id: $dst}) "
+    "MERGE (a)-[r:CONSIGNED_TO {id: $id}]->(b) SET r += $props"
+)
+
+
+def load() -> float:
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def log(text: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} load {load():.1f}  {text}", flush=True)
+
+
+class Progress:
+    """Rows done, and a line every 30 s (so a run stopped early still tells its rate)."""
+
+    def __init__(self, what: str) -> None:
+        self.what, self.rows, self.started, self.last = what, 0, time.perf_counter(), 0.0
+
+    def __call__(self, rows: int) -> None:
+        self.rows += rows
+        now = time.perf_counter() - self.started
+        if now - self.last > 30:
+            self.last = now
+            log(f"{self.what}: {self.rows:,} rows in {now:.0f} s = {self.rows / now:,.0f}/s")
+
+
+def slice_rows(ws: Workspace, offset: int, limit: int) -> list[tuple]:
+    sql = edge_sql(ws.model, GROUP[0]) + f" LIMIT {int(limit)} OFFSET {int(offset)}"
+    return ws.con.execute(sql, list(GROUP)).fetchall()
+
+
+def naive(driver: neo4j.Driver, rows: list[tuple]) -> float:
+    started = time.perf_counter()
+    for r in rows:
+        props = dict(zip(("source_sha256", "source_file", "source_row", "load_batch"), r[3:], strict=True))
+        driver.execute_query(NAIVE, id=r[0], src=r[1], dst=r[2], props=props)
+    return time.perf_counter() - started
+
+
+def sweep(driver: neo4j.Driver, ws: Workspace, sizes: list[int], rows_each: int, offset: int) -> dict:
+    statement = relationship_statement(*GROUP)
+    rates = {}
+    for k, size in enumerate(sizes):
+        rows = slice_rows(ws, offset + k * rows_each, rows_each)
+        started = time.perf_counter()
+        for i in range(0, len(rows), size):
+            driver.execute_query(statement, rows=rows[i : i + size])
+        rates[size] = len(rows) / (time.perf_counter() - started)
+        log(f"sweep batch {size:,}: {rates[size]:,.0f} rels/s")
+    return rates
+
+
+def graph_counts(driver: neo4j.Driver) -> tuple[int, int]:
+    nodes = driver.execute_query("MATCH (n) RETURN count(n)").records[0][0]
+    rels = driver.execute_query("MATCH ()-[r]->() RETURN count(r)").records[0][0]
+    return nodes, rels
+
+
+def run_push(args: argparse.Namespace, ws: Workspace, data: Path, expected: tuple[int, int]) -> dict:
+    settings = {"server.memory.pagecache.size": args.pagecache, "server.directories.data": str(data)}
+    with LocalNeo4j(settings=settings, heap=args.heap) as server:
+        log(f"push server ready in {server.startup_seconds:.0f} s")
+        with neo4j.GraphDatabase.driver(server.uri, auth=None) as driver:
+            push = Push(ws, Neo4jSettings(server.uri), driver, BATCH_ROWS, Progress("nodes"))
+            started = time.perf_counter()
+            push.constraints()
+            push.nodes()
+            nodes_s = time.perf_counter() - started
+            n_nodes = sum(push.report.nodes.values())
+            log(f"nodes: {n_nodes:,} in {nodes_s:.0f} s = {n_nodes / nodes_s:,.0f}/s")
+
+            rows = slice_rows(ws, 0, args.naive_rows)
+            naive_s = naive(driver, rows)
+            log(f"naive per-row MERGE: {len(rows):,} in {naive_s:.0f} s = {len(rows) / naive_s:,.0f}/s")
+            sizes = [int(s) for s in args.sizes.split(",")]
+            rates = sweep(driver, ws, sizes, args.sweep_rows, args.naive_rows)
+            best = max(rates, key=rates.get)
+
+            push.batch_rows, push.progress = best, Progress("relationships")
+            started = time.perf_counter()
+            push.relationships()
+            rels_s = time.perf_counter() - started
+            n_rels = sum(push.report.relationships.values())
+            log(f"relationships: {n_rels:,} in {rels_s:.0f} s = {n_rels / rels_s:,.0f}/s (batch {best:,})")
+            counts = graph_counts(driver)
+    assert counts == expected, f"server holds {counts}, workspace {expected}"
+    return {
+        "nodes": n_nodes,
+        "node_seconds": round(nodes_s, 1),
+        "nodes_per_s": round(n_nodes / nodes_s),
+        "relationships": n_rels,
+        "relationship_seconds": round(rels_s, 1),
+        "relationships_per_s": round(n_rels / rels_s),
+        "total_seconds": round(nodes_s + rels_s, 1),
+        "batch_sweep_rels_per_s": {str(k): round(v) for k, v in rates.items()},
+        "chosen_batch_rows": best,
+        "naive_rows": len(rows),
+        "naive_seconds": round(naive_s, 1),
+        "naive_rels_per_s": round(len(rows) / naive_s, 1),
+        "batched_over_naive": round((n_rels / rels_s) / (len(rows) / naive_s), 1),
+        "server_startup_seconds": round(server.startup_seconds or 0, 1),
+    }
+
+
+def run_admin(args: argparse.Namespace, ws: Workspace, scratch: Path, expected: tuple[int, int]) -> dict:
+    started = time.perf_counter()
+    plan = write_import_files(ws, scratch / "import")
+    write_s = time.perf_counter() - started
+    size = sum(f.data.stat().st_size for f in plan.files)
+    log(f"import files: {size / 2**30:.2f} GiB in {write_s:.0f} s")
+    import_s = import_with_local_jars(plan, scratch / "admin-data", heap=args.heap)
+    log(f"neo4j-admin import: {import_s:.0f} s")
+    data = str(scratch / "admin-data")
+    settings = {"server.memory.pagecache.size": args.pagecache, "server.directories.data": data}
+    with (
+        LocalNeo4j(settings=settings, heap=args.heap) as server,
+        neo4j.GraphDatabase.driver(server.uri, auth=None) as driver,
+    ):
+        started = time.perf_counter()
+        for statement in constraint_statements(ws.model):
+            driver.execute_query(statement)
+        driver.execute_query("CALL db.awaitIndexes(3600)")
+        constraints_s = time.perf_counter() - started
+        counts = graph_counts(driver)
+    assert counts == expected, f"imported database holds {counts}, workspace {expected}"
+    shutil.rmtree(scratch / "import")
+    if args.keep:  # usable at once; replaced by the pushed database if the push finishes
+        keep(scratch / "admin-data", args.keep)
+    else:
+        shutil.rmtree(scratch / "admin-data")
+    entities = sum(expected)
+    return {
+        "command": plan.command_line(),
+        "csv_gib": round(size / 2**30, 2),
+        "write_files_seconds": round(write_s, 1),
+        "import_seconds": round(import_s, 1),
+        "constraints_seconds": round(constraints_s, 1),
+        "entities_per_s_import": round(entities / import_s),
+        "entities_per_s_end_to_end": round(entities / (write_s + import_s + constraints_s)),
+    }
+
+
+def keep(data: Path, where: Path) -> None:
+    """Move a server data directory to ``where/data`` (replacing what was there)."""
+    shutil.rmtree(where, ignore_errors=True)
+    where.mkdir(parents=True)
+    shutil.move(data, where / "data")
+    log(f"database kept in {where / 'data'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workspace", type=Path, default=Path("/work/bench-data/demo-1m.duckdb"))
+    parser.add_argument("--scratch", type=Path, default=Path("/work/bench-data/f"))
+    parser.add_argument("--keep", type=Path, help="move the pushed data directory here afterwards")
+    parser.add_argument("--heap", default="2g")
+    parser.add_argument("--pagecache", default="2g")
+    parser.add_argument("--sizes", default="5000,10000,20000,50000", help="batch sizes to sweep")
+    parser.add_argument("--sweep-rows", type=int, default=50_000, help="rows per sweep size")
+    parser.add_argument("--naive-rows", type=int, default=10_000)
+    parser.add_argument("--skip-admin", action="store_true")
+    parser.add_argument("--skip-push", action="store_true")
+    args = parser.parse_args()
+
+    scratch = args.scratch / f"push-{time.strftime('%Y%m%d-%H%M%S')}"
+    scratch.mkdir(parents=True)
+    copy = scratch / "ws.duckdb"  # push records its checkpoints in the workspace: never in the original
+    shutil.copyfile(args.workspace, copy)
+    result: dict = {"machine": machine(), "load_average_start": load(), "started": time.strftime("%H:%M:%S")}
+    with Workspace.open(copy) as ws:
+        s = status(ws)
+        expected = (sum(s["nodes"].values()), sum(s["edges"].values()))
+        log(f"workspace: {expected[0]:,} nodes, {expected[1]:,} relationships")
+        if not args.skip_admin:
+            result["neo4j_admin"] = run_admin(args, ws, scratch, expected)
+        if not args.skip_push:
+            result["push"] = run_push(args, ws, scratch / "push-data", expected)
+    result["load_average_end"] = load()
+    if args.keep and not args.skip_push:
+        keep(scratch / "push-data", args.keep)
+    result["kept"] = str(args.keep / "data") if args.keep else None
+    copy.unlink()
+    path = save("push_neo4j", result)
+    print(json.dumps(result, indent=2), file=sys.stderr)
+    print(f"written to {path}")
+
+
+if __name__ == "__main__":
+    main()
