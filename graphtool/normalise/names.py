@@ -63,6 +63,11 @@ class NameForm:
         generic = generic_words()
         return tuple(t for t in self.tokens if t not in generic)
 
+    @cached_property
+    def pinyin_only(self) -> bool:
+        """Its distinctive words are two or more pinyin syllables (a romanised place + trade name)."""
+        return len(self.distinctive) >= 2 and all(t in _syllables() for t in self.distinctive)
+
     @property
     def key(self) -> tuple[str, str, str]:
         """Names with one key compare as identical."""
@@ -111,13 +116,14 @@ def _vocabulary() -> tuple[str, ...]:
     """Common words a clerk may mistype ("Mrnufacturing", "CORPORTION"): generic and legal-form words."""
     forms = _legal_forms()
     legal = {w for table in forms.suffixes.values() for form in table for w in form if len(w) >= 5}
-    return tuple(sorted({w for w in generic_words() if len(w) >= 5} | legal | set(_synonyms())))
+    return tuple(sorted({w for w in generic_words() if len(w) >= 5} | legal))
 
 
 @cache
 def _single_word_forms() -> tuple[str, ...]:
     forms = _legal_forms()
-    return tuple(sorted({form[0] for table in forms.suffixes.values() for form in table if len(form) == 1}))
+    words = {form[0] for table in forms.suffixes.values() for form in table if len(form) == 1}
+    return tuple(sorted(w for w in words if len(w) >= 3))
 
 
 @lru_cache(maxsize=65536)
@@ -126,7 +132,7 @@ def _spelled_form(token: str) -> str:
     if len(token) < 3 or not token.isalpha() or token in _single_word_forms() or token in _syllables():
         return token
     found = process.extractOne(token, _single_word_forms(), scorer=OSA.distance, score_cutoff=1)
-    return found[0] if found and len(found[0]) >= 3 else token
+    return found[0] if found else token
 
 
 def _spelled_words(words: list[str]) -> list[str]:
@@ -150,6 +156,11 @@ def _spelled(token: str) -> str:
 
 
 ANY_FORM = "any"  # the kind of "Company" / "Co.": compatible with every other kind
+_VAGUE_KINDS = ("", ANY_FORM, "limited")  # a more specific kind next to these wins
+
+
+def _specificity(kind: str) -> int:
+    return _VAGUE_KINDS.index(kind) if kind in _VAGUE_KINDS else len(_VAGUE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -295,8 +306,9 @@ def _strip_latin_forms(tokens: list[str]) -> tuple[list[str], str]:
         changed = False
         for size, suffixes in forms.suffixes.items():
             if len(tokens) > size and tuple(tokens[-size:]) in suffixes:
-                if not kind or kind == ANY_FORM:
-                    kind = suffixes[tuple(tokens[-size:])]
+                found = suffixes[tuple(tokens[-size:])]
+                if _specificity(found) > _specificity(kind):
+                    kind = found  # "Pvt. Co., Ltd." is an Indian private limited company
                 tokens, changed = tokens[:-size], True
                 break
         for size, prefixes in forms.prefixes.items():
@@ -389,6 +401,7 @@ def forms_conflict(a: NameForm, b: NameForm) -> bool:
     return len(kinds) == 2 and "" not in kinds and ANY_FORM not in kinds
 
 
+@lru_cache(maxsize=1 << 20)
 def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
     """0..1: how alike two names are once legal forms, script and spelling are set aside.
 
@@ -410,7 +423,7 @@ def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
     if not word_order:
         whole = max(whole, fuzz.token_sort_ratio(a.latin, b.latin))
     if a.distinctive and b.distinctive and (a.distinctive != a.tokens or b.distinctive != b.tokens):
-        if _all_pinyin(a.distinctive) and _all_pinyin(b.distinctive):
+        if a.pinyin_only and b.pinyin_only:
             own = fuzz.ratio(a.distinctive, b.distinctive)  # sequences of syllables
         else:
             own = fuzz.ratio("".join(a.distinctive), "".join(b.distinctive))
@@ -418,10 +431,6 @@ def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
             own = max(own, fuzz.token_sort_ratio(" ".join(a.distinctive), " ".join(b.distinctive)))
         whole = min(whole, (whole + own) / 2)
     return whole / 100
-
-
-def _all_pinyin(tokens: tuple[str, ...]) -> bool:
-    return len(tokens) >= 2 and all(t in _syllables() for t in tokens)
 
 
 def containment(a: NameForm, b: NameForm) -> bool:

@@ -1,10 +1,11 @@
 """Candidate pairs without comparing everything with everything.
 
 Comparing 200,000 names pairwise is 2e10 comparisons; instead each distinct name gets a few keys
-(adjacent word pairs of its Latin form, the start and the end of its compact form, its rare
-distinctive words) and only names sharing a key are compared, in C (rapidfuzz ``cdist``). A key
-shared by more names than ``max_block`` says nothing (every "... rare metal" firm) and is skipped,
-so the cost grows about linearly with the number of names. A typo breaks one key, not all of them.
+(adjacent word pairs of its Latin form, the start and the end of its compact form, its
+distinctive words and their first and last four letters, character pairs of its Chinese form) and
+only names sharing a key are compared, in C (rapidfuzz ``cdist``). A key shared by more names than
+``max_block`` says nothing (every "... rare metal" firm) and is skipped, so the cost grows about
+linearly with the number of names. A typo breaks one key, not all of them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ def name_keys(form: NameForm) -> set[str]:
     if len(compact) > _EDGE:
         keys.add(f"s:{compact[:_EDGE]}")
         keys.add(f"e:{compact[-_EDGE:]}")
-    keys.update(f"d:{t}" for t in form.distinctive if len(t) >= 5)
+    for word in form.distinctive:
+        if len(word) >= 5:  # the word, its start and its end: a typo in a short name breaks one of them
+            keys.update((f"d:{word}", f"d<:{word[:4]}", f"d>:{word[-4:]}"))
     if form.hanzi:
         keys.update(f"h:{form.hanzi[i : i + 2]}" for i in range(len(form.hanzi) - 1))
     return keys

@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from graphtool.errors import GraphtoolError
 from graphtool.normalise import contacts
-from graphtool.normalise.names import NameForm, name_form
+from graphtool.normalise.names import ANY_FORM, NameForm, name_form
 from graphtool.normalise.text import name_norm
 from graphtool.normalise.uscc import uscc_is_valid
 from graphtool.workspace import Workspace, node_table
@@ -43,6 +43,12 @@ class Party:
         return [name_form(n) for n in self.names]
 
     @cached_property
+    def legal_form(self) -> str:
+        """The kind of legal form its name states ("" when none or only "Company")."""
+        kind = self.forms[0].legal_form if self.forms else ""
+        return "" if kind == ANY_FORM else kind
+
+    @cached_property
     def form_keys(self) -> frozenset[tuple[str, str, str]]:
         return frozenset(f.key for f in self.forms)
 
@@ -62,6 +68,7 @@ def _id_value(value: str | None) -> str | None:
     return value or None
 
 
+@lru_cache(maxsize=262144)
 def _address_key(value: str | None) -> str | None:
     norm = name_norm(value) if value else ""
     return f"address:{norm}" if len(norm) >= 8 else None

@@ -98,6 +98,8 @@ def decide(parties: list[Party], judged: dict[tuple[str, str], dict]) -> tuple[l
     for i, p in enumerate(parties):
         if "uscc" in deciding[i] and not p.valid_uscc:
             del deciding[i]["uscc"]
+        if p.legal_form:  # a cluster holds one kind of legal form: "X GmbH" and "X Ltd" are two firms
+            deciding[i]["legal_form"] = p.legal_form
     rejected = [(p.left, p.right) for p in pairs.values() if p.comparison.decision == "rejected"]
     clusters = Clusters(len(parties), deciding, rejected)
     order = {"confirmed": 0, "match": 1}
