@@ -35,6 +35,10 @@ def run() -> None:
 def _where() -> None:
     config = state.settings()
     if config.neo4j:
-        st.caption(t("app.neo4j", uri=md(config.neo4j.uri), version=md(state.version())))
+        st.caption(
+            t("app.neo4j", uri=md(config.neo4j.uri), version=md(str(state.version()).rsplit(":", 1)[-1]))
+        )
     else:
-        st.caption(t("app.workspace", path=md(config.workspace), version=md(state.version())))
+        st.caption(
+            t("app.workspace", path=md(config.workspace), version=md(str(state.version()).rsplit(":", 1)[-1]))
+        )

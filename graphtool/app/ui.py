@@ -83,6 +83,18 @@ def table(rows: list[dict[str, Any]] | pd.DataFrame, columns: dict[str, str] | N
     return st.dataframe(frame, hide_index=True, width="stretch", **kw)
 
 
+def cell(value: Any) -> Any:
+    """A property value as table text (one column may hold names, numbers, dates and lists)."""
+    if isinstance(value, list | tuple | set):
+        return ", ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def properties(node: Any) -> list[dict[str, Any]]:
+    """A node's non-empty properties as table rows."""
+    return [{"property": k, "value": cell(v)} for k, v in node.properties.items() if v not in (None, "", [])]
+
+
 def label(entity: dict[str, Any] | None, fallback: str = "") -> str:
     """How an entity is named in a widget (widgets show text, never markup)."""
     if not entity:

@@ -33,7 +33,7 @@ ui.table(
     [
         {
             "property": key,
-            "value": ", ".join(map(str, value)) if isinstance(value, list) else value,
+            "value": ui.cell(value),
             "file": node.provenance.source_file or source.get("name"),
             "row": node.provenance.row_no,
             "loaded_at": source.get("loaded_at"),

@@ -100,7 +100,7 @@ if chosen:
     if cols[3].button(t("net.open"), key="net_open"):
         nav.go("entity", chosen)
     ui.table(
-        [{"property": k, "value": v} for k, v in node.properties.items() if v not in (None, "", [])],
+        ui.properties(node),
         {"property": t("col.property"), "value": t("col.value")},
     )
 bottom = st.columns(4)

@@ -1,0 +1,81 @@
+"""Sign-in and roles in the app, and the analysts' Cypher page on a real Neo4j (Streamlit AppTest)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graphtool.access import hash_password
+from graphtool.audit import entries
+from graphtool.config import Neo4jSettings
+from graphtool.neo4j_push import push
+from graphtool.workspace import Workspace
+from loaders import load_file
+from tests.support import EXPORTER, declaration_file
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+QUERY_PAGE = "graphtool/app/pages/query.py"
+
+
+@pytest.fixture
+def users(tmp_path, monkeypatch) -> Path:
+    """A workspace with three declaration lines, and two accounts: a viewer and an analyst."""
+    workspace = tmp_path / "ws.duckdb"
+    with Workspace.open(workspace) as ws:
+        load_file(ws, declaration_file(tmp_path / "d.csv"))
+    config = tmp_path / "graphtool.toml"
+    config.write_text(
+        f'[users.vic]\nrole = "viewer"\npassword_hash = "{hash_password("v-pass")}"\n'
+        f'[users.ana]\nrole = "analyst"\npassword_hash = "{hash_password("a-pass")}"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(workspace))
+    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(config))
+    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    return workspace
+
+
+def sign_in(name: str, password: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
+
+
+def test_the_app_asks_for_a_login_and_refuses_a_wrong_password(users):
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    at = sign_in("vic", "wrong")
+    assert any("Wrong user name or password" in e.value for e in at.error)
+    assert not at.header  # no page is shown
+
+
+def test_a_viewer_cannot_run_queries_and_the_refusal_is_audited(users, neo4j_uri, monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    at = sign_in("vic", "v-pass")
+    at.switch_page(QUERY_PAGE).run()
+    assert not at.exception
+    assert any("may not query" in e.value for e in at.error)
+    assert not at.text_area
+    with Workspace.open(users, read_only=True) as ws:
+        assert ("vic", "denied:query") in [(e["user"], e["action"]) for e in entries(ws)]
+
+
+def test_an_analyst_queries_neo4j_and_sees_rows_and_a_graph(users, neo4j_uri, clean_neo4j, monkeypatch):
+    with Workspace.open(users) as ws:
+        push(ws, Neo4jSettings(uri=neo4j_uri), clean_neo4j)
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    at = sign_in("ana", "a-pass")
+    at.switch_page(QUERY_PAGE).run()
+    at.text_area[0].input(
+        "MATCH (c:Company {name: $n})-[r:EXPORTED]->(d) RETURN c, r, d".replace("$n", f"'{EXPORTER}'")
+    )
+    at.button(key="query_run").click().run()
+    assert not at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert "3 rows" in [c.value for c in at.caption]
+    assert EXPORTER in at.dataframe[0].value.iloc[0, 0]
