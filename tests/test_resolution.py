@@ -49,11 +49,25 @@ def _write(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
+def _loaded(folder: Path) -> Workspace:
+    workspace = Workspace.open(folder / "ws.duckdb")
+    load_file(workspace, _write(folder / "companies.csv", ROWS))
+    return workspace
+
+
 @pytest.fixture
 def ws(tmp_path):
-    workspace = Workspace.open(tmp_path / "ws.duckdb")
-    load_file(workspace, _write(tmp_path / "companies.csv", ROWS))
+    workspace = _loaded(tmp_path)
     yield workspace
+    workspace.close()
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory):
+    """One workspace resolved once, for the tests that only read the result."""
+    workspace = _loaded(tmp_path_factory.mktemp("resolved"))
+    summary = resolve(workspace)
+    yield workspace, summary
     workspace.close()
 
 
@@ -70,8 +84,8 @@ def _cluster(ws: Workspace, name: str) -> set[str]:
     return {r[0] for r in rows} or {name}
 
 
-def test_one_firm_in_both_scripts_becomes_one_cluster_around_its_registered_record(ws):
-    summary = resolve(ws)
+def test_one_firm_in_both_scripts_becomes_one_cluster_around_its_registered_record(resolved):
+    ws, summary = resolved
     assert summary["labels"]["Company"]["records"] == len(ROWS)
     assert _cluster(ws, "宁波恒达稀有金属有限公司") == {
         "宁波恒达稀有金属有限公司",
@@ -83,8 +97,9 @@ def test_one_firm_in_both_scripts_becomes_one_cluster_around_its_registered_reco
     assert _id(ws, "宁波恒达稀有金属有限公司") in canonical  # the record with the valid USCC
 
 
-def test_same_as_relationships_carry_score_decision_and_features_and_originals_stay(ws):
-    run = resolve(ws)["run_id"]
+def test_same_as_relationships_carry_score_decision_and_features_and_originals_stay(resolved):
+    ws, summary = resolved
+    run = summary["run_id"]
     edges = ws.con.execute(
         "SELECT src, dst, score, decided_by, features, file_id, row_no, batch_id FROM edges WHERE type = 'SAME_AS'"
     ).fetchall()
@@ -98,15 +113,15 @@ def test_same_as_relationships_carry_score_decision_and_features_and_originals_s
     assert ws.con.execute("SELECT count(*) FROM node_company").fetchall()[0][0] == len(ROWS)
 
 
-def test_a_second_different_valid_code_vetoes_the_merge_whatever_the_name(ws):
-    resolve(ws)
+def test_a_second_different_valid_code_vetoes_the_merge_whatever_the_name(resolved):
+    ws, _ = resolved
     assert "Ningbo Hengda Rare Metals Co Ltd" not in _cluster(ws, "宁波恒达稀有金属有限公司")
     vetoes = ws.con.execute("SELECT decided_by FROM matches WHERE decision = 'veto'").fetchall()
     assert any("different uscc" in v[0] or "different identifiers" in v[0] for v in vetoes)
 
 
-def test_look_alikes_stay_apart_and_a_shared_address_links_without_merging(ws):
-    resolve(ws)
+def test_look_alikes_stay_apart_and_a_shared_address_links_without_merging(resolved):
+    ws, _ = resolved
     assert _cluster(ws, "深圳恒大稀有金属有限公司") == {"深圳恒大稀有金属有限公司"}
     assert _cluster(ws, "Ningbo Hengda Rare Metal Products Co., Ltd.") == {
         "Ningbo Hengda Rare Metal Products Co., Ltd."
