@@ -36,7 +36,12 @@ C, P = (lambda k: _id("Company", k)), (lambda k: _id("Person", k))
 def bods_store(tmp_path_factory) -> EmbeddedStore:
     path = tmp_path_factory.mktemp("bods") / "ws.duckdb"
     with Workspace.open(path) as ws:
-        for name in ("examples/multiple-indirect-ownership.json", "edge_cases/10-circular-ownership.json"):
+        for name in (
+            "examples/multiple-indirect-ownership.json",
+            "examples/mutilple-indirect-ownership-2.json",
+            "examples/mixed-direct-and-indirect-ownership.json",
+            "edge_cases/10-circular-ownership.json",
+        ):
             load_file(ws, BODS / name)
     return EmbeddedStore(path)
 
@@ -51,6 +56,18 @@ def test_bods_multiple_indirect_owner_is_unknown_computed_and_60_percent_declare
     assert person_1.declared == 60.0
     assert "beneficial owner" in person_1.flags and "share unknown" in person_1.flags
     assert [o.name for o in report.beneficial_owners] == ["Person 1"]
+
+
+def test_bods_second_multiple_indirect_package_declares_60_percent_too(bods_store):
+    owners = {o.name: o for o in bods_store.ubo("Company:bods:1e049760d6c7", as_of="2024-01-01").owners}
+    assert (owners["Company B"].effective, owners["Company C"].effective) == (40.0, 20.0)
+    assert owners["Person 1"].effective is None and owners["Person 1"].declared == 60.0
+
+
+def test_bods_direct_plus_unknown_indirect_share_is_bounded_below_by_the_direct_one(bods_store):
+    person_1 = next(o for o in bods_store.ubo("Company:bods:9bfe59b6a869").owners if o.name == "Person 1")
+    assert (person_1.effective, person_1.effective_min, person_1.effective_max) == (None, 50.0, 100.0)
+    assert (person_1.direct, person_1.declared) == (50.0, 50.0)  # 50 % held directly, 50 % declared indirect
 
 
 @pytest.mark.parametrize("start", ["Company:bods:rec-alpha-corp", "Company:bods:rec-beta-corp"])
