@@ -11,4 +11,5 @@ RETURN 'flagged' AS kind, {agent: a.id, agent_name: a.name, agent_src: a.source_
 UNION ALL
 MATCH (x:Company)-[:EXPORTED]->(d:Declaration)-[:DECLARED_BY]->(a:Company)
 WHERE a <> x
-RETURN 'total' AS kind, {agent: a.id, lines: count(d)} AS row
+WITH a.id AS agent, count(d) AS lines
+RETURN 'total' AS kind, {agent: agent, lines: lines} AS row
