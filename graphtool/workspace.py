@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from graphtool import __version__
@@ -524,16 +525,32 @@ class Workspace:
             (q(p), q(f"{p}_norm") if f"{p}_norm" in names else q(p)) for p in names if not is_derived(p)
         ]
         target = node_table(label)
-        con.register("s_nodes", table)
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no) "
-            "WHERE id IS NOT NULL"
-        )
-        unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]
+        # ``first`` orders statements by row, then by their place in the batch (on one row, the
+        # mapping's exporter before its agent), so that "the first value wins" is deterministic.
+        con.register("s_nodes", table.append_column("pos", pa.array(np.arange(len(table)))))
+        # The accepted rows of the chunk, once per distinct (id, values): the first row stating it, how
+        # many rows do, and how many of those are the row the node itself is about (its provenance,
+        # not a mention). A firm named on 100,000 lines becomes one row here, not 100,000.
+        unique = con.execute("SELECT count(id) = count(DISTINCT id) FROM s_nodes").fetchall()[0][0]
+        accepted = """FROM s_nodes r JOIN t_settle s ON s.row_no = r.row_no AND s.outcome = 'accepted'
+                      WHERE r.id IS NOT NULL"""
+        if unique:
+            con.execute(f"""CREATE OR REPLACE TEMP VIEW t_rows AS
+                            SELECT r.*, (r.row_no, r.pos) AS first, 1 AS n_rows,
+                                   CAST(s.item_id = r.id AS BIGINT) AS n_own,
+                                   CASE WHEN s.item_id <> r.id THEN r.row_no END AS first_mention {accepted}""")
+        else:
+            con.execute(f"""CREATE OR REPLACE TEMP TABLE t_collapsed AS
+                            SELECT r.id, {", ".join(f"r.{p}" for p in props)}, min(r.row_no) AS row_no,
+                                   min((r.row_no, r.pos)) AS first, count(*) AS n_rows, count(*) FILTER (WHERE s.item_id = r.id) AS n_own,
+                                   min(r.row_no) FILTER (WHERE s.item_id <> r.id) AS first_mention
+                            {accepted} GROUP BY ALL""")
+            con.execute("CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM t_collapsed")
+            unique = con.execute("SELECT count(*) = count(DISTINCT id) FROM t_rows").fetchall()[0][0]
         if unique:
             con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_rows")
         else:
-            firsts = ", ".join(f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
+            firsts = ", ".join(f"arg_min({p}, first) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_grouped AS
                             SELECT id, min(row_no) AS row_no, {firsts} FROM t_rows GROUP BY id""")
             con.execute("CREATE OR REPLACE TEMP VIEW t_nodes AS SELECT * FROM t_grouped")
@@ -585,17 +602,15 @@ class Workspace:
         # mentions beyond the node's own provenance row (a node created by its only mention needs none)
         con.execute(
             """INSERT INTO mentions
-               SELECT r.id, ?, ?, min(r.row_no), count(*) FROM t_rows r
-               ANTI JOIN t_settle s ON s.row_no = r.row_no AND s.item_id = r.id
-               GROUP BY r.id
-               HAVING count(*) > 1 OR r.id IN (SELECT id FROM t_known)""",
+               SELECT id, ?, ?, min(first_mention), sum(n_rows - n_own) FROM t_rows GROUP BY id
+               HAVING sum(n_rows - n_own) > 1 OR (sum(n_rows - n_own) > 0 AND id IN (SELECT id FROM t_known))""",
             [file_id, batch_id],
         )
         if kind.link_columns:  # relationships stored on the node count as relationships in the report
-            counts = ", ".join(f"count({q(c)})" for c in kind.link_columns)
-            values = con.execute(
-                f"SELECT {counts} FROM t_rows r SEMI JOIN t_settle s ON s.row_no = r.row_no AND s.item_id = r.id"
-            ).fetchall()[0]
+            counts = ", ".join(
+                f"coalesce(sum(n_own) FILTER (WHERE {q(c)} IS NOT NULL), 0)" for c in kind.link_columns
+            )
+            values = con.execute(f"SELECT {counts} FROM t_rows").fetchall()[0]
             for rel_type, value in zip(kind.link_columns.values(), values, strict=True):
                 if value:
                     links[rel_type] = links.get(rel_type, 0) + value
@@ -615,7 +630,7 @@ class Workspace:
         if con.execute("SELECT count(*) = count(DISTINCT id) FROM t_erows").fetchall()[0][0]:
             con.execute("CREATE OR REPLACE TEMP VIEW t_edges AS SELECT * FROM t_erows")
         else:
-            firsts = ", ".join(f"arg_min({p}, row_no) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
+            firsts = ", ".join(f"arg_min({p}, first) FILTER (WHERE {p} IS NOT NULL) AS {p}" for p in props)
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_egrouped AS
                             SELECT id, any_value(type) AS type, any_value(src) AS src, any_value(dst) AS dst,
                                    min(row_no) AS row_no, {firsts}
