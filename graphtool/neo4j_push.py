@@ -238,12 +238,13 @@ def push(
 
 def _missing_ends(driver: neo4j.Driver, database: str | None, source: str, target: str, rows: list) -> str:
     """Which relationships of a batch found no endpoint on the server (the batch's MATCH skipped them)."""
-    missing = driver.execute_query(
+    records = driver.execute_query(
         f"UNWIND $rows AS row {_ends(source, target, 'OPTIONAL MATCH')} WITH row, a, b "
         "WHERE a IS NULL OR b IS NULL RETURN row[0] AS id LIMIT 3",
         rows=rows,
         database_=database,
-    ).value("id")
+    ).records
+    missing = [r["id"] for r in records]
     return (
         f"relationships whose {source} or {target} node is not on the server (e.g. {', '.join(missing)}): "
         "were nodes deleted there after they were pushed? Nothing of that batch is marked as pushed; "

@@ -104,3 +104,18 @@ def test_the_push_command_reports_what_it_wrote(workspace, clean_neo4j, neo4j_ta
     assert json.loads(result.output)["nodes"]["Declaration"] == 5
     nothing = CliRunner().invoke(cli, ["--workspace", str(path), "push"], env={"NEO4J_URI": ""})
     assert nothing.exit_code == 2 and "no Neo4j configured" in nothing.output
+
+
+def test_a_relationship_whose_node_is_gone_from_the_server_is_an_error_not_a_gap(
+    workspace, clean_neo4j, neo4j_target
+):
+    from graphtool.errors import BackendError
+
+    settings = Neo4jSettings(neo4j_target.uri, *(neo4j_target.auth or (None, None)))
+    push(workspace, settings, clean_neo4j)
+    clean_neo4j.execute_query("MATCH (c:Company {uscc: $uscc}) DETACH DELETE c", uscc=EXPORTER_USCC)
+    workspace.con.execute("DELETE FROM push_checkpoints WHERE part LIKE 'rel:%'")  # nodes count as pushed
+    with pytest.raises(
+        BackendError, match=r"rel:EXPORTED:Company:Declaration:0: relationships whose Company"
+    ):
+        push(workspace, settings, clean_neo4j)
