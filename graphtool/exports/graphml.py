@@ -35,11 +35,11 @@ def write(subgraph: Subgraph, positions: values.Positions) -> bytes:
         data = {"label": node.caption, **xmlgraph.node_values(node)}
         if positions and node.id in positions:
             data |= dict(zip(("x", "y"), map(values.text, positions[node.id]), strict=True))
-        body = "".join(element("data", {"key": keys[("node", k)]}, xmlgraph.text(v)) for k, v in data.items())
+        body = "".join(f'<data key="{keys[("node", k)]}">{xmlgraph.text(v)}</data>' for k, v in data.items())
         lines.append(element("node", {"id": node.id}, body))
     for edge in values.edges_sorted(subgraph):
         body = "".join(
-            element("data", {"key": keys[("edge", k)]}, xmlgraph.text(v))
+            f'<data key="{keys[("edge", k)]}">{xmlgraph.text(v)}</data>'
             for k, v in xmlgraph.edge_values(edge).items()
         )
         lines.append(element("edge", {"id": edge.id, "source": edge.src, "target": edge.dst}, body))
