@@ -63,18 +63,26 @@ def _rss_mib() -> float:
     return float("nan")
 
 
-def _median_ms(fn, args_list: list[tuple]) -> dict[str, float]:
-    times = []
+def _median_ms(fn, args_list: list[tuple]) -> dict[str, Any]:
+    """Median, 90th percentile and maximum milliseconds; a call that fails (a Neo4j time limit) is
+    counted and timed as it failed."""
+    from graphtool.errors import GraphtoolError
+
+    times, failed = [], 0
     for args in args_list:
         started = time.perf_counter()
-        fn(*args)
+        try:
+            fn(*args)
+        except GraphtoolError:
+            failed += 1
         times.append((time.perf_counter() - started) * 1000)
     times.sort()
     return {
         "median_ms": round(statistics.median(times), 2),
-        "p90_ms": round(times[int(len(times) * 0.9) - 1], 2),
+        "p90_ms": round(times[max(int(len(times) * 0.9) - 1, 0)], 2),
         "max_ms": round(times[-1], 2),
         "n": len(times),
+        "failed": failed,
     }
 
 
@@ -113,14 +121,14 @@ def measure(store, starts: dict[str, list[Any]]) -> dict[str, Any]:
     }
 
 
-def run(workspace: Path, neo4j_uri: str | None, seed: int) -> dict[str, Any]:
-    from graphtool.config import load_settings
+def run(workspace: Path, neo4j_uri: str | None, seed: int, embedded: bool = True) -> dict[str, Any]:
     from graphtool.embedded_store import EmbeddedStore
-    from graphtool.store import open_store
 
     starts = _starts(workspace, seed)
     result: dict[str, Any] = {"machine": machine(), "workspace": str(workspace), "samples": SAMPLES}
 
+    if not embedded:
+        return result | {"neo4j": _measure_neo4j(workspace, neo4j_uri, starts)}
     rss = _rss_mib()
     started = time.perf_counter()
     store = EmbeddedStore(workspace)
@@ -137,11 +145,17 @@ def run(workspace: Path, neo4j_uri: str | None, seed: int) -> dict[str, Any]:
     }
     result["embedded"] = measure(store, starts)
     if neo4j_uri:
-        neo = open_store(load_settings(workspace=workspace, neo4j_uri=neo4j_uri, env={}))
-        measure(neo, {k: v[:10] for k, v in starts.items()})  # warm the page cache and query plans
-        result["neo4j"] = measure(neo, starts)
-        neo.close()
+        result["neo4j"] = _measure_neo4j(workspace, neo4j_uri, starts)
     return result
+
+
+def _measure_neo4j(workspace: Path, uri: str, starts: dict[str, list[Any]]) -> dict[str, Any]:
+    from graphtool.config import load_settings
+    from graphtool.store import open_store
+
+    with open_store(load_settings(workspace=workspace, neo4j_uri=uri, env={})) as neo:
+        measure(neo, {k: v[:10] for k, v in starts.items()})  # warm the page cache and query plans
+        return measure(neo, starts)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,12 +164,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workspace", type=Path, required=True)
     parser.add_argument("--neo4j-uri")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--no-embedded", action="store_true", help="Measure Neo4j only.")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.workspace)
         return 0
-    result = run(args.workspace, args.neo4j_uri, args.seed)
-    path = save("investigations", result)
+    result = run(args.workspace, args.neo4j_uri, args.seed, not args.no_embedded)
+    path = save("investigations-neo4j" if args.no_embedded else "investigations", result)
     print(json.dumps(result, indent=2))
     print(f"written to {path.relative_to(OUT.parent.parent)}")
     return 0
