@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
 import pyvis
 import streamlit as st
 import yaml
@@ -30,7 +29,6 @@ HTML = (
     '</div><div class="gt-canvas"></div><div class="gt-bar gt-legend"></div></div>'
 )
 TIP_KEYS = 12  # properties shown in a tooltip
-SPREAD = 900.0  # layout scale, in vis-network canvas units
 
 
 def _asset(name: str) -> str:
@@ -56,43 +54,68 @@ class Event:
     expand: str | None = None
 
 
-def layout(graph: Subgraph, known: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
-    """Positions for every node: ``known`` ones stay put, new ones settle around them (seeded, stable)."""
-    if not graph.nodes:
-        return {}
-    g = nx.Graph()
-    g.add_nodes_from(sorted(graph.nodes))
-    g.add_edges_from(
-        (e.src, e.dst) for e in graph.edges.values() if e.src in graph.nodes and e.dst in graph.nodes
-    )
-    fixed = [n for n in g if n in known]
-    if len(fixed) == len(g):
-        return {n: known[n] for n in g}
-    start = {n: _near(n, g, known) for n in g}
-    k = 1.0 / math.sqrt(max(len(g), 1))
-    pos = nx.spring_layout(
-        g, pos=start, fixed=fixed or None, k=k, iterations=40 if fixed else 60, seed=7, scale=None
-    )
-    if not fixed:  # first picture: fit to the canvas scale
-        xs = [p[0] for p in pos.values()]
-        ys = [p[1] for p in pos.values()]
-        span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
-        return {
-            n: ((x - min(xs)) / span * SPREAD, (y - min(ys)) / span * SPREAD) for n, (x, y) in pos.items()
-        }
-    return {n: (float(x), float(y)) for n, (x, y) in pos.items()}
+def layout(
+    graph: Subgraph, known: dict[str, tuple[float, float]], seeds: list[str] | None = None
+) -> dict[str, tuple[float, float]]:
+    """Positions for every node: ``known`` ones stay put, new ones go on rings around a placed neighbour.
+
+    Rings, not a force simulation: a neighbourhood is a tree-like fan around its seeds, rings show
+    that at a glance, cost O(n) (a spring layout took over a second for 300 nodes) and are stable.
+    """
+    adjacent: dict[str, list[str]] = {n: [] for n in graph.nodes}
+    for e in sorted(graph.edges.values(), key=lambda e: e.id):
+        if e.src in adjacent and e.dst in adjacent and e.src != e.dst:
+            adjacent[e.src].append(e.dst)
+            adjacent[e.dst].append(e.src)
+    pos = {n: p for n, p in known.items() if n in adjacent}
+    if not pos:
+        roots = [s for s in seeds or [] if s in adjacent] or sorted(
+            adjacent, key=lambda n: (-len(adjacent[n]), n)
+        )[:1]
+        for k, root in enumerate(roots):
+            pos[root] = (k * RING * 2.0, 0.0)
+    while len(pos) < len(adjacent):
+        placed_before = len(pos)
+        children: dict[str, list[str]] = {}
+        for node in sorted(adjacent):
+            if node not in pos:
+                anchor = next((m for m in adjacent[node] if m in pos), None)
+                if anchor is not None:
+                    children.setdefault(anchor, []).append(node)
+        for anchor, kids in children.items():
+            pos.update(_ring(pos[anchor], kids, _away(anchor, pos)))
+        if len(pos) == placed_before:  # parts not connected to anything placed: start a new fan
+            rest = sorted((n for n in adjacent if n not in pos), key=lambda n: (-len(adjacent[n]), n))
+            far = max((x for x, _ in pos.values()), default=0.0)
+            pos[rest[0]] = (far + RING * 2.5, 0.0)
+    return pos
 
 
-def _near(node: str, g: nx.Graph, known: dict[str, tuple[float, float]]) -> tuple[float, float]:
-    """A starting point: a node's own position, else next to a placed neighbour, else a seeded spot."""
-    if node in known:
-        return known[node]
-    angle = (hash(node) % 3600) / 3600 * 2 * math.pi
-    for other in g.neighbors(node):
-        if other in known:
-            x, y = known[other]
-            return (x + 80 * math.cos(angle), y + 80 * math.sin(angle))
-    return (SPREAD / 2 + SPREAD / 2 * math.cos(angle), SPREAD / 2 + SPREAD / 2 * math.sin(angle))
+RING = 160.0  # distance of a first ring from its centre, in canvas units
+GAP = 42.0  # room for one node along a ring
+
+
+def _away(anchor: str, pos: dict[str, tuple[float, float]]) -> float | None:
+    """The direction pointing from the picture's centre to ``anchor`` (new nodes fan outwards)."""
+    cx = sum(x for x, _ in pos.values()) / len(pos)
+    cy = sum(y for _, y in pos.values()) / len(pos)
+    x, y = pos[anchor]
+    return None if abs(x - cx) + abs(y - cy) < 1e-6 else math.atan2(y - cy, x - cx)
+
+
+def _ring(
+    centre: tuple[float, float], nodes: list[str], towards: float | None
+) -> dict[str, tuple[float, float]]:
+    """``nodes`` on a circle around ``centre``: a full circle, or a half circle facing ``towards``."""
+    spread = 2 * math.pi if towards is None else math.pi
+    radius = max(RING, GAP * len(nodes) / spread)
+    start = 0.0 if towards is None else towards - spread / 2
+    step = spread / (len(nodes) if towards is None else max(len(nodes) - 1, 1))
+    cx, cy = centre
+    return {
+        n: (cx + radius * math.cos(start + i * step), cy + radius * math.sin(start + i * step))
+        for i, n in enumerate(nodes)
+    }
 
 
 def _weight(node: Node) -> float:

@@ -9,6 +9,8 @@ for the action itself (``writable``), so a load from the CLI can run while the a
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,7 +34,17 @@ def settings() -> Settings:
 def _store(config: Settings) -> Any:
     from graphtool.store import open_store
 
-    return open_store(config)
+    store = open_store(config)
+    if hasattr(store, "index"):  # embedded: build the graph index now, not on the first graph asked for
+        threading.Thread(target=_warm, args=(store,), daemon=True, name="graphtool-index").start()
+    return store
+
+
+def _warm(store: Any) -> None:
+    try:
+        store.index()
+    except Exception:  # the first page that needs the index reports the problem as a message
+        logging.getLogger("graphtool.app").exception("building the graph index failed")
 
 
 def store() -> Any:

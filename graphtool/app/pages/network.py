@@ -66,7 +66,7 @@ graph: Subgraph = state.cached("neighbourhood", (seed,), hops=hops, **filters)
 for node_id in S["net_expanded"]:
     graph.merge(state.cached("neighbourhood", (node_id,), hops=1, **filters))
 graph = graph.without(S["net_hidden"])
-S["net_pos"] = layout(graph, {n: p for n, p in S["net_pos"].items() if n in graph.nodes})
+S["net_pos"] = layout(graph, {n: p for n, p in S["net_pos"].items() if n in graph.nodes}, [seed])
 st.caption(t("net.counts", nodes=len(graph.nodes), edges=len(graph.edges)))
 data = payload(
     graph,
