@@ -82,10 +82,11 @@ def name_hits(
     eforms, eholders = _unique_forms(entries)
     candidates = similar_names(pforms, blocking["prefilter"], blocking["max_block"], right=eforms)
     candidates |= shared_words(pforms, eforms, blocking["max_block"])
+    people = {u for u, held in enumerate(pholders) if any(parties[i].label == "Person" for i, _ in held)}
     best: dict[tuple[int, int], tuple[float, float, str, str]] = {}
     for u, v in candidates:
         a, b = pforms[u], eforms[v]
-        score = similarity(a, b)
+        score = similarity(a, b, word_order=u not in people)  # people: "LI, Fangwei" = "Fangwei Li"
         threshold = cfg["chinese_name"] if a.hanzi and b.hanzi else cfg["name"]
         reason = f"{score:.2f} {_how(a, b)}"
         if score < threshold and not (a.hanzi and b.hanzi) and containment(a, b):

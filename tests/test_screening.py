@@ -30,6 +30,7 @@ LIST = [
      "218 Al Quoz Industrial Area, Sharjah, United Arab Emirates", "", "2020-01-01", ""],
     ["Demo list", "D-6", "company", "DELISTED METALS LIMITED", "", "HK", "", "", "2019-01-01", "2024-12-31"],
     ["Demo list", "D-7", "person", "APEX TRADING", "", "HK", "", "", "2019-01-01", ""],
+    ["Demo list", "D-8", "person", "LI, Fangwei", "", "CN", "", "", "2014-12-19", ""],
 ]  # fmt: skip
 PARTIES = [
     # name, uscc, country, address
@@ -64,6 +65,7 @@ def ws_path(tmp_path_factory):
     with Workspace.open(folder / "ws.duckdb") as ws:
         load_file(ws, _csv(folder / "list.csv", header, LIST))
         load_file(ws, _csv(folder / "companies.csv", ["name", "uscc", "country", "address"], PARTIES))
+        load_file(ws, _csv(folder / "people.csv", ["person_name", "nationality"], [["Fangwei Li", "CN"]]))
     return folder / "ws.duckdb"
 
 
@@ -104,6 +106,16 @@ def test_a_party_at_a_listed_address_is_a_hit_of_its_own_kind(hits):
     assert kind == "address" and score >= 0.8 and "same address" in reasons
 
 
+def test_a_person_is_found_whatever_the_order_of_the_names(ws_path):
+    with Workspace.open(ws_path) as ws:
+        screen(ws, as_of=dt.date(2025, 6, 1))
+        rows = ws.con.execute(
+            """SELECT p.name, e.list_ref, h.kind FROM list_hits h JOIN node_person p ON p.id = h.party_id
+               JOIN node_listentry e ON e.id = h.entry_id"""
+        ).fetchall()
+    assert rows == [("Fangwei Li", "D-8", "name")]
+
+
 def test_look_alikes_ended_designations_and_people_entries_do_not_hit(hits):
     assert not [k for k in hits if k[0] == "Apexa Metals S.A."]
     assert ("Delisted Metals Ltd", "D-6") not in hits  # ended on 2024-12-31
@@ -125,7 +137,7 @@ def test_the_cli_screens_with_json_output_and_keeps_the_run(ws_path):
     result = CliRunner().invoke(cli, ["-w", str(ws_path), "--json", "screen", "--as-of", "2025-06-01"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["as_of"] == "2025-06-01" and data["hits"] >= 5 and data["by_kind"]["identifier"] == 1
+    assert data["as_of"] == "2025-06-01" and data["hits"] >= 6 and data["by_kind"]["identifier"] == 1
     text = CliRunner().invoke(cli, ["-w", str(ws_path), "screen", "--list", "Demo list"])
     assert text.exit_code == 0 and "identifier" in text.output and "MCL-" not in text.output
     with Workspace.open(ws_path) as ws:
