@@ -337,9 +337,11 @@ class EmbeddedStore(GraphStore):
             for length in range(max(int(to_goal[s]), 1), max_hops + 1) if to_goal[s] >= 0 else ():
                 self._enumerate(idx, s, mask, length, goal, lambda k, o, left: (to_goal[o] >= 0) & (to_goal[o] <= left),
                                 limit - len(found), found, simple=True)  # fmt: skip
+        elif dst is not None:
+            self._shortest_between(idx, s, idx.number(dst), mask, max_hops, limit, found)
         else:
             # each goal reached has a path: once ``limit`` are reached, longer paths cannot make the cut
-            from_s = self._distances(idx, np.array([s]), mask, max_hops, goal, 1 if dst else limit)
+            from_s = self._distances(idx, np.array([s]), mask, max_hops, goal, limit)
             for length in sorted({int(d) for d in from_s[goal] if d > 0}):
                 on_path = self._shortest_dag(idx, mask, from_s, goal & (from_s == length), length)
                 self._enumerate(idx, s, mask, length, goal & (from_s == length),
@@ -347,6 +349,45 @@ class EmbeddedStore(GraphStore):
                 if len(found) >= limit:
                     break
         return [(idx.node_ids(np.array(n)), [idx.edge_id(e) for e in es]) for n, es in found]
+
+    def _shortest_between(self, idx, s: int, t: int, types, max_hops: int, limit: int, found: list) -> None:
+        """All shortest s-t paths, by a bidirectional search that grows the cheaper side each step
+        (busy firms have thousands of declarations: one-sided search would cover the whole graph)."""
+        dist = {s: np.full(idx.size, -1, dtype=np.int16), t: np.full(idx.size, -1, dtype=np.int16)}
+        dist[s][s] = dist[t][t] = 0
+        frontier = {s: np.array([s], dtype=np.int64), t: np.array([t], dtype=np.int64)}
+        level = {s: 0, t: 0}
+        meet = None
+        while meet is None and level[s] + level[t] < max_hops:
+            cost = {side: int((idx.indptr[f + 1] - idx.indptr[f]).sum()) for side, f in frontier.items()}
+            side = s if cost[s] <= cost[t] else t
+            other = t if side == s else s
+            _, reached, edges = idx.neighbours(frontier[side])
+            reached = reached[types[idx.etype[edges]]]
+            new = np.unique(reached[dist[side][reached] < 0])
+            if not len(new):
+                return
+            level[side] += 1
+            dist[side][new] = level[side]
+            frontier[side] = new
+            touching = new[dist[other][new] >= 0]
+            if len(touching):
+                meet = np.zeros(idx.size, dtype=bool)
+                meet[touching] = True
+        if meet is None:
+            return
+        ls, length = level[s], level[s] + level[t]
+        on_s = self._shortest_dag(idx, types, dist[s], meet, ls)
+        on_t = self._shortest_dag(idx, types, dist[t], meet, level[t])
+        on_t[t] = True
+
+        def allowed(k: int, o: np.ndarray, left: int, ds=dist[s], dt=dist[t]) -> np.ndarray:
+            pos = k + 1
+            return (ds[o] == pos) & on_s[o] if pos <= ls else (dt[o] == length - pos) & on_t[o]
+
+        goal = np.zeros(idx.size, dtype=bool)
+        goal[t] = True
+        self._enumerate(idx, s, types, length, goal, allowed, limit, found)
 
     def _shortest_dag(self, idx, types, from_s: np.ndarray, targets: np.ndarray, length: int) -> np.ndarray:
         """Nodes on some shortest path from the source to one of ``targets`` (all ``length`` away)."""
