@@ -34,7 +34,7 @@ from typing import Any
 
 from graphtool.errors import BackendError, WorkspaceError
 from graphtool.model import Model
-from graphtool.neo4j_push import PROVENANCE_SQL, constraint_statements, edge_groups
+from graphtool.neo4j_push import EDGE_GROUP_WHERE, PROVENANCE_SQL, constraint_statements, edge_groups
 from graphtool.neo4j_server import default_jar_home, ensure_jars, pinned_version, require_tool
 from graphtool.workspace import Workspace, node_table, q
 
@@ -128,21 +128,21 @@ def write_import_files(ws: Workspace, out_dir: str | Path) -> ImportPlan:
         _refuse_delimiter(ws, table, "id", kind.properties)
         values = ", ".join(_value_sql(f"t.{q(p)}", t) for p, t in kind.properties.items())
         sql = f"""SELECT t.id, '{label}', {values}, {PROVENANCE_SQL}
-                  FROM {table} t JOIN source_files f USING (file_id) ORDER BY t.id"""
+                  FROM {table} t JOIN source_files f USING (file_id)"""
         header = node_header(label, kind.properties)
         _add(ws, plan, "nodes", label, f"nodes_{label}", header, sql, [])
         plan.multiline |= _has_line_break(ws, f"SELECT * FROM {table}", [], kind.properties)
-    props = model.edge_properties()
-    values = ", ".join(_value_sql(f"t.{q(p)}", t) for p, t in props.items())
     for rel_type, source, target in edge_groups(ws):
-        where = "t.type = ? AND split_part(t.src, ':', 1) = ? AND split_part(t.dst, ':', 1) = ?"
+        props = model.relationship(rel_type).properties
+        values = "".join(f"{_value_sql(f't.{q(p)}', t)}, " for p, t in props.items())
         params = [rel_type, source, target]
-        sql = f"""SELECT t.src, t.dst, t.type, t.id, {values}, {PROVENANCE_SQL}
-                  FROM graph_edges t JOIN source_files f USING (file_id) WHERE {where} ORDER BY t.id"""
+        sql = f"""SELECT t.src, t.dst, t.type, t.id, {values}{PROVENANCE_SQL}
+                  FROM graph_edges t JOIN source_files f USING (file_id) WHERE {EDGE_GROUP_WHERE}"""
         header = relationship_header(source, target, props)
         name = f"{rel_type} {source}->{target}"
         _add(ws, plan, "relationships", name, f"rels_{rel_type}_{source}_{target}", header, sql, params)
-        plan.multiline |= _has_line_break(ws, f"SELECT * FROM graph_edges t WHERE {where}", params, props)
+        group = f"SELECT * FROM graph_edges t WHERE {EDGE_GROUP_WHERE}"
+        plan.multiline |= _has_line_break(ws, group, params, props)
     plan.constraints = out / "constraints.cypher"
     plan.constraints.write_text(constraint_script(model), encoding="utf-8")
     return plan
@@ -162,16 +162,16 @@ def _add(
     sql: str,
     params: list,
 ) -> None:
-    rows = ws.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchall()[0][0]
-    if not rows:
-        return
     header_path = plan.out_dir / f"{stem}.header.csv"
     data_path = plan.out_dir / f"{stem}.csv"
-    header_path.write_text(",".join(_csv_field(h) for h in header) + "\n", encoding="utf-8")
-    ws.con.execute(
+    rows = ws.con.execute(
         f"COPY ({sql}) TO '{_sql_text(str(data_path))}' (FORMAT csv, HEADER false, QUOTE '\"', ESCAPE '\"')",
         params,
-    ).fetchall()
+    ).fetchall()[0][0]
+    if not rows:  # an empty label: no input group (the importer needs none)
+        data_path.unlink()
+        return
+    header_path.write_text(",".join(_csv_field(h) for h in header) + "\n", encoding="utf-8")
     plan.files.append(ImportFile(kind, name, header_path, data_path, rows))
 
 
