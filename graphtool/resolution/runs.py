@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import json
 from typing import Any
 
 from graphtool.workspace import Workspace
-
-
-def user_name() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+from graphtool.workspace import _user as user_name  # the login name, as load batches record it
 
 
 def next_run_id(ws: Workspace) -> int:
