@@ -102,3 +102,21 @@ def _id_of(at: AppTest, name_part: str) -> str:
         return ws.con.execute(
             "SELECT id FROM node_company WHERE contains(name, ?) ORDER BY id LIMIT 1", [name_part]
         ).fetchall()[0][0]
+
+
+def test_the_network_picture_goes_into_a_new_case_and_exports(app, workspace):
+    from graphtool.cases import list_cases
+    from graphtool.workspace import Workspace
+
+    at = page(app, "network", focus=_id_of(app, "script"))
+    next(w for w in at.text_input if w.label == "Name of a new case").input("hostile names")
+    next(b for b in at.button if b.label == "Add this picture to the case").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    with Workspace.open(workspace, read_only=True) as ws:
+        case = next(c for c in list_cases(ws) if c.name == "hostile names")
+    assert SCRIPT_NAME in {n.properties.get("name") for n in case.subgraph.nodes.values()}
+    at.selectbox(key="network_fmt").select("graphml")
+    at.button(key="network_export").click().run()
+    assert not at.exception and not at.error
+    assert at.get("download_button")

@@ -8,10 +8,9 @@ import streamlit as st
 
 from graphtool.app import state, ui
 from graphtool.app.i18n import t
+from graphtool.app.safe import md
 from graphtool.status import status
 from graphtool.subgraph import Subgraph
-
-EXPORT_FORMATS = ["graphml", "gexf", "csv", "cytoscape", "ftm", "xlsx", "cypher"]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -32,15 +31,19 @@ def export_button(graph: Subgraph, key: str, target: str) -> None:
     """Analysts and above: download the subgraph in a chosen format (the export is audited)."""
     if not ui.allowed("export"):
         return
-    from graphtool.exports import export_subgraph
+    from graphtool.exports import FORMATS, export_subgraph
 
-    fmt = st.selectbox(t("export.format"), EXPORT_FORMATS, key=f"{key}_fmt")
+    fmt = st.selectbox(t("export.format"), list(FORMATS), key=f"{key}_fmt")
     if st.button(t("export.download"), key=f"{key}_export"):
         ui.authorize("export", target, {"format": fmt, "nodes": len(graph.nodes), "edges": len(graph.edges)})
         st.session_state[f"{key}_bytes"] = (fmt, export_subgraph(graph, fmt))
     ready = st.session_state.get(f"{key}_bytes")
     if ready and ready[0] == fmt:
-        st.download_button(t("export.download"), ready[1], file_name=f"{key}.{fmt}", key=f"{key}_dl")
+        from graphtool.exports import FORMATS
+
+        st.download_button(
+            t("export.download"), ready[1], file_name=f"{key}{FORMATS[fmt].suffix}", key=f"{key}_dl"
+        )
 
 
 def _matches(ws: Any, entity_id: str) -> list[dict[str, Any]]:
@@ -103,3 +106,26 @@ def judgement_form(entity_id: str) -> None:
         with state.writable() as ws:
             judge(ws, entity_id, other, decision, ui.user().name, reason, score)
         st.success(t("entity.judged", decision=decision))
+
+
+def case_form(graph: Subgraph, positions: dict[str, tuple[float, float]], entity_id: str, key: str) -> None:
+    """Investigators and above: put this picture (with its positions) and the entity into a case."""
+    if not ui.allowed("edit_case"):
+        return
+    from graphtool.cases import add_to_case, create_case, list_cases
+
+    with st.form(f"{key}_case"):
+        existing = state.with_workspace(list_cases)
+        names = {c.case_id: f"{c.name} · {c.case_id}" for c in existing}
+        chosen = st.selectbox(
+            t("case.pick"), [None, *names], format_func=lambda c: names.get(c, t("case.new"))
+        )
+        new_name = st.text_input(t("case.name"))
+        submitted = st.form_submit_button(t("case.add"))
+    if submitted:
+        ui.authorize("edit_case", entity_id, {"case": chosen or new_name, "nodes": len(graph.nodes)})
+        user = ui.user().name
+        with state.writable() as ws:
+            case_id = chosen or create_case(ws, new_name or entity_id, user).case_id
+            add_to_case(ws, case_id, user, entities=[entity_id], subgraph=graph, positions=positions)
+        st.success(t("case.added", case=md(case_id)))

@@ -8,6 +8,7 @@ import streamlit as st
 from graphtool.app import nav, state, ui
 from graphtool.app.graph import graph_view, kind_names, layout, payload
 from graphtool.app.i18n import t
+from graphtool.app.pages_common import case_form, export_button
 from graphtool.app.safe import md
 from graphtool.model import load_model
 from graphtool.subgraph import Subgraph
@@ -103,6 +104,9 @@ if chosen:
         ui.properties(node),
         {"property": t("col.property"), "value": t("col.value")},
     )
+with st.expander(t("case.title")):
+    export_button(graph, "network", seed)
+    case_form(graph, S["net_pos"], seed, "network")
 bottom = st.columns(4)
 if S["net_hidden"] and bottom[0].button(t("net.unhide"), key="net_unhide"):
     S["net_hidden"] = set()
