@@ -79,3 +79,18 @@ def test_an_analyst_queries_neo4j_and_sees_rows_and_a_graph(users, neo4j_uri, cl
     assert not at.error, [e.value for e in at.error]
     assert "3 rows" in [c.value for c in at.caption]
     assert EXPORTER in at.dataframe[0].value.iloc[0, 0]
+
+
+def test_a_load_from_elsewhere_shows_on_the_next_run_without_a_restart(users, tmp_path):
+    from tests.support import write_csv
+
+    at = sign_in("ana", "a-pass")
+    at.text_input(key="search_query").input("Nova Magnetics").run()
+    assert any("Nothing found" in i.value for i in at.info)
+    with Workspace.open(users) as ws:  # what `graphtool load` does from another process
+        load_file(
+            ws, write_csv(tmp_path / "companies.csv", [{"name": "Nova Magnetics LLC", "country": "US"}])
+        )
+    at.run()
+    assert not at.info
+    assert "Nova Magnetics LLC" in at.dataframe[0].value.iloc[:, 0].tolist()
