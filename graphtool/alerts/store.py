@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+import pyarrow as pa
+
 from graphtool.alerts.model import STATUSES, Alert, Fact, ranked
 from graphtool.errors import WorkspaceError
 from graphtool.workspace import Workspace, _user
@@ -20,37 +22,40 @@ def save(ws: Workspace, alerts: list[Alert], rules: list[str], backend: str) -> 
     """Replace the stored alerts of ``rules`` by ``alerts`` (one transaction)."""
     _writable(ws)
     now = dt.datetime.now()
-    rows = [
-        (
-            a.id,
-            a.rule,
-            a.score,
-            a.sentence,
-            a.entities,
-            a.declarations,
-            a.hs_codes,
-            a.first_date,
-            a.last_date,
-            json.dumps(
-                {
-                    "indicators": a.indicators,
-                    "facts": [asdict(f) for f in a.facts],
-                    "key": a.key,
-                    "values": a.values,
-                },
-                ensure_ascii=False,
-                default=str,
-            ),
-            backend,
-            now,
-            ws.data_version,
-        )
-        for a in alerts
-    ]
+    table = pa.table(
+        {
+            "alert_id": [a.id for a in alerts],
+            "rule": [a.rule for a in alerts],
+            "score": pa.array([a.score for a in alerts], pa.float64()),
+            "sentence": [a.sentence for a in alerts],
+            "entities": pa.array([a.entities for a in alerts], pa.list_(pa.string())),
+            "declarations": pa.array([a.declarations for a in alerts], pa.list_(pa.string())),
+            "hs_codes": pa.array([a.hs_codes for a in alerts], pa.list_(pa.string())),
+            "first_date": pa.array([a.first_date for a in alerts], pa.date32()),
+            "last_date": pa.array([a.last_date for a in alerts], pa.date32()),
+            "data": [_data(a) for a in alerts],
+        }
+    )
     with ws.transaction():
         ws.con.execute("DELETE FROM alerts WHERE rule IN (SELECT unnest(?::VARCHAR[]))", [rules])
-        if rows:
-            ws.con.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        ws.con.register("s_alerts", table)
+        ws.con.execute(
+            "INSERT INTO alerts SELECT alert_id, rule, score, sentence, entities, declarations, hs_codes, first_date, "
+            "last_date, data::JSON, ?, ?, ? FROM s_alerts",
+            [backend, now, ws.data_version],
+        )
+        ws.con.unregister("s_alerts")
+
+
+def _data(a: Alert) -> str:
+    """What the table has no column for, as JSON."""
+    data = {
+        "indicators": a.indicators,
+        "facts": [asdict(f) for f in a.facts],
+        "key": a.key,
+        "values": a.values,
+    }
+    return json.dumps(data, ensure_ascii=False, default=str)
 
 
 def _writable(ws: Workspace) -> None:

@@ -1,5 +1,6 @@
 """Rule 10a, communities: groups of firms linked by ownership, control, officers and controlled-goods
-trade (Louvain communities, networkx), in which several members are flagged by the other rules.
+trade (Louvain communities, networkx, in the connected parts of that graph that hold a firm flagged
+by the other rules), in which several members are flagged.
 One alert per community (keyed by its smallest flagged member).
 """
 
@@ -28,8 +29,16 @@ def rows(ws: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding]:
-    links = sorted({(r["row"]["a"], r["row"]["b"]) for r in rows if r["kind"] == "link"})
     trade = [r["row"] for r in rows if r["kind"] == "trade" and controlled(r["row"], params)]
+    traders = {r["exporter"] for r in trade} | {r["consignee"] for r in trade}
+    # links touching a firm in controlled trade (firm - person - firm chains among traders included)
+    links = sorted(
+        {
+            (r["row"]["a"], r["row"]["b"])
+            for r in rows
+            if r["kind"] == "link" and {r["row"]["a"], r["row"]["b"]} & traders
+        }
+    )
     graph = nx.Graph()
     graph.add_edges_from(links)
     graph.add_edges_from(sorted({(r["exporter"], r["consignee"]) for r in trade}))
