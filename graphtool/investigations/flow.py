@@ -67,6 +67,33 @@ class FlowReport:
         return data
 
 
+def declaration_fact(
+    node_id: str, props: dict[str, Any], consignee_id: str | None, consignee_country: str | None,
+    consigned_edge: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """What the matching needs of a declaration: its date (export, else declaration date), goods,
+    gross weight (B/Ls carry gross weights; net when gross is missing) and consignee."""
+    return {
+        "id": node_id, "date": props.get("export_date") or props.get("declaration_date"),
+        "hs_code": props.get("hs_code"), "weight_kg": props.get("gross_kg") or props.get("net_kg"),
+        "origin_country": props.get("origin_country") or "CN", "consignee_id": consignee_id,
+        "consignee_country": consignee_country, "consigned_edge": consigned_edge,
+    }  # fmt: skip
+
+
+def shipment_fact(
+    node_id: str, props: dict[str, Any], shipper_id: str, shipped_edge: str, consignee_id: str | None,
+    consignee_country: str | None, consigned_edge: str | None,
+) -> dict[str, Any]:  # fmt: skip
+    """What the matching needs of a bill of lading: date, goods, weight, shipper and consignee."""
+    return {
+        "id": node_id, "date": props.get("date"), "hs_code": props.get("hs_code"),
+        "weight_kg": props.get("weight_kg"), "shipper_id": shipper_id, "shipped_edge": shipped_edge,
+        "consignee_id": consignee_id, "consignee_country": consignee_country,
+        "consigned_edge": consigned_edge, "discharge_country": props.get("discharge_country"),
+    }  # fmt: skip
+
+
 def _weight(item: dict[str, Any]) -> float | None:
     return item.get("weight_kg")
 
