@@ -119,7 +119,7 @@ class GraphIndex:
             by_rowid = raw["_rowid"].to_numpy()
             order = np.argsort(by_rowid)
             positions = order[np.searchsorted(by_rowid[order], self.rowids[label])]
-            self.tables[label] = raw.drop_columns(["_rowid"]).take(positions)
+            self.tables[label] = raw.drop_columns(["_rowid"]).take(positions).combine_chunks()  # fast takes
         return self.tables[label]
 
     def nodes(self, con_factory, numbers: list[int]) -> list[Node]:

@@ -133,7 +133,13 @@ class GraphStore(ABC):
         )
         found = self._paths(src, dst, max_hops, all_paths, types, limit)
         chosen = order_paths(found, limit)
-        return [Path(n, e, self._subgraph(n, e)) for n, e in chosen]
+        union = self._subgraph(
+            sorted({i for n, _ in chosen for i in n}), sorted({i for _, e in chosen for i in e})
+        )
+        return [
+            Path(n, e, Subgraph({i: union.nodes[i] for i in n}, {i: union.edges[i] for i in e}))
+            for n, e in chosen
+        ]
 
     def ubo(
         self,
