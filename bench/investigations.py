@@ -86,7 +86,7 @@ def _median_ms(fn, args_list: list[tuple]) -> dict[str, Any]:
     }
 
 
-def _starts(workspace: Path, seed: int) -> dict[str, list[Any]]:
+def _starts(workspace: Path, seed: int, samples: int = SAMPLES) -> dict[str, list[Any]]:
     """Random starts drawn from the data: busy companies, company pairs, owned companies."""
     from graphtool.workspace import Workspace
 
@@ -107,25 +107,34 @@ def _starts(workspace: Path, seed: int) -> dict[str, list[Any]]:
             ).fetchall()
         ]
     return {
-        "neighbourhood": [(c,) for c in rng.sample(busy, min(SAMPLES, len(busy)))],
-        "paths": [tuple(rng.sample(companies, 2)) for _ in range(SAMPLES)],
-        "ubo": [(c,) for c in rng.sample(owned, min(SAMPLES, len(owned)))],
+        "neighbourhood": [(c,) for c in rng.sample(busy, min(samples, len(busy)))],
+        "paths": [tuple(rng.sample(companies, 2)) for _ in range(samples)],
+        "ubo": [(c,) for c in rng.sample(owned, min(samples, len(owned)))],
     }
 
 
-def measure(store, starts: dict[str, list[Any]]) -> dict[str, Any]:
-    return {
-        "neighbourhood_2hop": _median_ms(lambda c: store.neighbourhood([c], hops=2), starts["neighbourhood"]),
-        "shortest_path_6": _median_ms(lambda a, b: store.paths(a, b, max_hops=6), starts["paths"]),
-        "ubo": _median_ms(lambda c: store.ubo(c), starts["ubo"]),
+def measure(store, starts: dict[str, list[Any]], progress=None) -> dict[str, Any]:
+    """Each investigation over its starts; ``progress(partial result)`` after each one."""
+    runs = {
+        "ubo": (lambda c: store.ubo(c), starts["ubo"]),
+        "neighbourhood_2hop": (lambda c: store.neighbourhood([c], hops=2), starts["neighbourhood"]),
+        "shortest_path_6": (lambda a, b: store.paths(a, b, max_hops=6), starts["paths"]),
     }
+    out: dict[str, Any] = {}
+    for name, (fn, args) in runs.items():
+        out[name] = _median_ms(fn, args)
+        if progress:
+            progress(out)
+    return out
 
 
-def run(workspace: Path, neo4j_uri: str | None, seed: int, embedded: bool = True) -> dict[str, Any]:
+def run(
+    workspace: Path, neo4j_uri: str | None, seed: int, embedded: bool = True, samples: int = SAMPLES
+) -> dict[str, Any]:
     from graphtool.embedded_store import EmbeddedStore
 
-    starts = _starts(workspace, seed)
-    result: dict[str, Any] = {"machine": machine(), "workspace": str(workspace), "samples": SAMPLES}
+    starts = _starts(workspace, seed, samples)
+    result: dict[str, Any] = {"machine": machine(), "workspace": str(workspace), "samples": samples}
 
     if not embedded:
         return result | {"neo4j": _measure_neo4j(workspace, neo4j_uri, starts)}
@@ -154,8 +163,8 @@ def _measure_neo4j(workspace: Path, uri: str, starts: dict[str, list[Any]]) -> d
     from graphtool.store import open_store
 
     with open_store(load_settings(workspace=workspace, neo4j_uri=uri, env={})) as neo:
-        measure(neo, {k: v[:10] for k, v in starts.items()})  # warm the page cache and query plans
-        return measure(neo, starts)
+        measure(neo, {k: v[:5] for k, v in starts.items()})  # warm the page cache and query plans
+        return measure(neo, starts, lambda partial: save("investigations-neo4j-partial", partial))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,11 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--neo4j-uri")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--no-embedded", action="store_true", help="Measure Neo4j only.")
+    parser.add_argument("--samples", type=int, default=SAMPLES, help="Random starts per investigation.")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.workspace)
         return 0
-    result = run(args.workspace, args.neo4j_uri, args.seed, not args.no_embedded)
+    result = run(args.workspace, args.neo4j_uri, args.seed, not args.no_embedded, args.samples)
     path = save("investigations-neo4j" if args.no_embedded else "investigations", result)
     print(json.dumps(result, indent=2))
     print(f"written to {path.relative_to(OUT.parent.parent)}")
