@@ -196,8 +196,9 @@ class Push:
                 self._run(f"node:{label}:{i}", statement, rows)
                 self.report.nodes[label] = self.report.nodes.get(label, 0) + len(rows)
 
-    def relationships(self) -> None:
-        for rel_type, source, target in edge_groups(self.ws):
+    def relationships(self, only: list[tuple[str, str, str]] | None = None) -> None:
+        """Every (type, source label, target label) group, or ``only`` these."""
+        for rel_type, source, target in only or edge_groups(self.ws):
             statement = relationship_statement(rel_type, source, target)
             sql = edge_sql(self.ws.model, rel_type)
             batches = _batches(self.ws, sql, [rel_type, source, target], self.batch_rows)
