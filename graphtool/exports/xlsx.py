@@ -55,6 +55,10 @@ def _cell(sheet: Any, value: Any) -> Any:
         value = values.text(value)
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+    if not value.startswith("="):  # openpyxl writes any other string as text
+        return value
+    cell = WriteOnlyCell(sheet, value)
     cell.data_type = "s"
     return cell
