@@ -42,7 +42,7 @@ def writable_copy(source: Path) -> Path:
 
 
 def subjects(workspace: Path) -> tuple[str, list[str]]:
-    """A busy exporter (its one-hop view is capped at 300 nodes) and ten neighbours to expand."""
+    """A busy exporter (its one-hop view is capped at 300 nodes) and ten shown nodes whose expansion adds some."""
     from graphtool.config import load_settings
     from graphtool.store import open_store
     from graphtool.workspace import Workspace
@@ -53,8 +53,11 @@ def subjects(workspace: Path) -> tuple[str, list[str]]:
         ).fetchall()[0][0]
     store = open_store(load_settings(workspace=workspace, env={}))
     around = store.neighbourhood([busy], hops=1, limit=300)
-    companies = sorted(n for n, node in around.nodes.items() if node.label == "Company" and n != busy)
-    return busy, companies[:RUNS]
+    others = sorted(n for n in around.nodes if n != busy)
+    growing = [
+        n for n in others if set(store.neighbourhood([n], hops=1, limit=300).nodes) - set(around.nodes)
+    ]
+    return busy, growing[:RUNS]
 
 
 def wait_drawn(page, more_than: int = 0) -> tuple[float, int]:
@@ -78,7 +81,7 @@ def node_point(page, node_id: str) -> tuple[float, float]:
 def measure(url: str, busy: str, neighbours: list[str]) -> dict:
     from playwright.sync_api import sync_playwright
 
-    first, network, expand, nodes_shown = [], [], [], []
+    first, dom_ready, network, draw_only, expand, expand_draw, nodes_shown = [], [], [], [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         for _ in range(RUNS):
@@ -89,13 +92,17 @@ def measure(url: str, busy: str, neighbours: list[str]) -> dict:
                 state="visible", timeout=60_000
             )
             first.append(page.evaluate("performance.now()"))
+            dom_ready.append(
+                page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
+            )
             context.close()
         for _ in range(RUNS + 1):  # the first run is cold (nothing cached); the rest warm
             context = browser.new_context(viewport={"width": 1400, "height": 1000})
             page = context.new_page()
             page.goto(f"{url}/network?id={busy}")
-            drawn, count = wait_drawn(page)
+            drawn, count, drawing = wait_drawn(page)
             network.append(drawn)
+            draw_only.append(drawing)
             nodes_shown.append(count)
             context.close()
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -109,19 +116,23 @@ def measure(url: str, busy: str, neighbours: list[str]) -> dict:
             started = page.evaluate("performance.now()")
             page.mouse.dblclick(x, y)
             try:
-                drawn, _ = wait_drawn(page, before)
+                drawn, _, drawing = wait_drawn(page, before)
             except Exception:  # the neighbour added nothing new: nothing to time
                 continue
             expand.append(drawn - started)
+            expand_draw.append(drawing)
             page.wait_for_timeout(300)
         browser.close()
     med = statistics.median
     return {
         "first_page_interactive_ms": {"median": med(first), "all": first},
+        "first_page_dom_ready_ms": {"median": med(dom_ready), "all": dom_ready},
         "network_view_cold_ms": network[0],
         "network_view_warm_ms": {"median": med(network[1:]), "all": network[1:]},
+        "network_draw_only_ms": {"median": med(draw_only), "all": draw_only},
         "network_nodes_shown": nodes_shown[0],
         "expand_node_ms": {"median": med(expand) if expand else None, "all": expand},
+        "expand_draw_only_ms": {"median": med(expand_draw) if expand_draw else None, "all": expand_draw},
     }
 
 
