@@ -161,3 +161,26 @@ def test_a_rule_definition_with_a_mistake_is_refused_by_name():
         _spec("bad", entry, {})
     with pytest.raises(AlertError, match="missing keys"):
         _spec("bad", {"typology": "x"}, {})
+
+
+def test_screening_hits_feed_the_network_risk(ws):
+    entry, start = ws.con.execute(
+        "SELECT id, start_date FROM node_listentry ORDER BY start_date, id LIMIT 1"
+    ).fetchall()[0]
+    consignee = ws.con.execute(
+        """SELECT link_consigned_to FROM node_declaration WHERE control_rule LIKE '2023-23%' AND declaration_date > ?
+           ORDER BY id LIMIT 1""",
+        [start],
+    ).fetchall()[0][0]
+    ws.con.execute(
+        "CREATE TABLE IF NOT EXISTS list_hits (party_id VARCHAR, entry_id VARCHAR, score DOUBLE, kind VARCHAR, reasons VARCHAR, run_id BIGINT)"
+    )
+    try:
+        ws.con.execute(
+            "INSERT INTO list_hits VALUES (?, ?, 0.93, 'alias', 'alias 0.93', 1)", [consignee, entry]
+        )
+        found = [a for a in run_alerts(ws, ["network_risk"]) if consignee in a.entities]
+        assert found and any("screening" in path for path in found[0].values["paths"])
+    finally:
+        ws.con.execute("DELETE FROM list_hits WHERE run_id = -1")
+        run_alerts(ws, ["network_risk"])

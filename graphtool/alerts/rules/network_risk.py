@@ -44,7 +44,7 @@ UNION ALL
 SELECT id, NULL, 1.0, 'topics' FROM node_company WHERE list_has_any(topics, $topics)
 """
 HITS_SQL = """SELECT party_id AS party, entry_id AS entry, max(score) AS weight FROM list_hits
-              WHERE score >= $min_hit_score GROUP BY ALL ORDER BY ALL"""
+              WHERE score >= $min_hit_score AND kind IN (SELECT unnest($hit_kinds)) GROUP BY ALL ORDER BY ALL"""
 
 LINKS_SQL = """
 WITH shared AS (SELECT dst FROM graph_edges WHERE type IN ('HAS_PHONE', 'HAS_EMAIL') GROUP BY dst
