@@ -87,7 +87,15 @@ class GraphIndex:
         return self.ids[self.labels[i]][number - int(self.offsets[i])].as_py()
 
     def node_ids(self, numbers: np.ndarray) -> list[str]:
-        return [self.node_id(int(n)) for n in numbers]
+        """Ids of many nodes at once (one take per label)."""
+        numbers = np.asarray(numbers, dtype=np.int64)
+        out = np.empty(len(numbers), dtype=object)
+        which = np.searchsorted(self.offsets, numbers, side="right") - 1
+        for i in np.unique(which):
+            hit = which == i
+            label = self.labels[int(i)]
+            out[hit] = self.ids[label].take(numbers[hit] - int(self.offsets[i])).to_pylist()
+        return out.tolist()
 
     # ------------------------------------------------------------------ neighbours
 
@@ -170,9 +178,11 @@ class GraphIndex:
             base = int(self.offsets[self.labels.index(label)])
             taken = self.table(con_factory, label).select(list(PROVENANCE)).take([h - base for h in group])
             provenance.update(zip(group, taken.to_pylist(), strict=True))
+        ends = sorted({p[2] for p in plan} | {p[3] for p in plan})
+        id_of = dict(zip(ends, self.node_ids(np.array(ends, dtype=np.int64)), strict=True))
         out = []
         for _, rel_type, src, dst, row, holder in plan:
-            src_id, dst_id = self.node_id(src), self.node_id(dst)
+            src_id, dst_id = id_of[src], id_of[dst]
             if row is not None:
                 props = _present(row, (*PROVENANCE, "id", "type", "src", "dst"))
                 out.append(Edge(row["id"], rel_type, src_id, dst_id, props, self._provenance(row)))
