@@ -39,14 +39,9 @@ def run_alerts(ws: Workspace, rules: list[str] | None = None, source: RowSource 
     source = source or engine.Embedded()
     alerts = engine.run(ws, rules, source)
     store.save(ws, alerts, [spec.name for spec in engine.select(rules)], source.name)
-    return list_alerts_for(ws, alerts)
-
-
-def list_alerts_for(ws: Workspace, alerts: list[Alert]) -> list[Alert]:
-    """The same alerts with the status their reviews gave them."""
-    stored = {a.id: a.status for a in store.query(ws)}
+    statuses = {a.id: a.status for a in store.query(ws)}  # reviews of earlier runs still apply
     for a in alerts:
-        a.status = stored.get(a.id, a.status)
+        a.status = statuses.get(a.id, a.status)
     return alerts
 
 
