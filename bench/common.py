@@ -40,15 +40,18 @@ def machine() -> dict[str, Any]:
     }
 
 
-def timed_child(code: str, *args: str) -> tuple[float, float, str]:
-    """Run Python code in a fresh process: wall seconds, its peak memory (GiB), its stdout."""
+def timed_child(code: str, *args: str) -> tuple[float, float, str, float]:
+    """Run Python code in a fresh process: wall seconds, its peak memory (GiB), its stdout and its CPU
+    seconds (user + system, all threads): on a shared machine the CPU time is the steadier figure."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(proc.stderr)
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, peak_kib / 2**20, proc.stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, after.ru_maxrss / 2**20, proc.stdout, cpu
 
 
 def save(name: str, result: dict[str, Any]) -> Path:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -73,7 +74,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--declarations", type=int, default=1_000_000)
-    parser.add_argument("--baseline-rows", type=int, default=10_000)
+    parser.add_argument("--baseline-rows", type=int, default=10_000, help="0 skips the naive baseline")
     parser.add_argument("--data", type=Path, default=OUT / "demo", help="demo folder (generated if missing)")
     args = parser.parse_args()
 
@@ -86,16 +87,20 @@ def main() -> None:
         generate(data, declarations=args.declarations)
         print(f"generated {args.declarations:,} lines in {time.perf_counter() - t:.1f} s")
 
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
-        seconds, peak_gib, out = timed_child(LOAD, str(Path(tmp) / "ws.duckdb"), str(csv))
+        seconds, peak_gib, out, cpu = timed_child(LOAD, str(Path(tmp) / "ws.duckdb"), str(csv))
         report = json.loads(out.strip().splitlines()[-1])
-    with tempfile.TemporaryDirectory() as tmp:
-        _, _, out = timed_child(NAIVE, str(Path(tmp) / "ws.duckdb"), str(csv), str(args.baseline_rows))
-        naive = json.loads(out.strip().splitlines()[-1])
+    load_after = os.getloadavg()[0]
+    naive = {"rows": 0, "seconds": 0.0}
+    if args.baseline_rows:
+        with tempfile.TemporaryDirectory() as tmp:
+            _, _, out, _ = timed_child(NAIVE, str(Path(tmp) / "ws.duckdb"), str(csv), str(args.baseline_rows))
+            naive = json.loads(out.strip().splitlines()[-1])
 
     rate = report["rows_read"] / report["seconds"]
     process_rate = report["rows_read"] / seconds
-    naive_rate = naive["rows"] / naive["seconds"]
+    naive_rate = naive["rows"] / naive["seconds"] if naive["seconds"] else None
     result = {
         "benchmark": "load_declarations",
         "machine": machine(),
@@ -105,6 +110,8 @@ def main() -> None:
             "process_seconds": round(seconds, 2),
             "rows_per_second": round(rate),
             "rows_per_second_with_start_up": round(process_rate),
+            "process_cpu_seconds": round(cpu, 2),
+            "load_average_before_after": [load_before, load_after],
             "peak_memory_gib": round(peak_gib, 2),
             "loaded": report["loaded"],
             "quarantined": report["quarantined"],
@@ -113,9 +120,9 @@ def main() -> None:
         "naive_iterrows": {
             "rows": naive["rows"],
             "seconds": round(naive["seconds"], 2),
-            "rows_per_second": round(naive_rate),
+            "rows_per_second": round(naive_rate) if naive_rate else None,
         },
-        "ratio": round(rate / naive_rate, 1),
+        "ratio": round(rate / naive_rate, 1) if naive_rate else None,
     }
     print(json.dumps(result, indent=2, ensure_ascii=False))
     print(f"saved {save('load_declarations', result)}")

@@ -16,6 +16,7 @@ kept as they were and recorded in ``conflicts``.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import getpass
 import json
@@ -32,7 +33,8 @@ import pyarrow as pa
 from graphtool import __version__
 from graphtool.errors import GraphtoolError, WorkspaceError
 from graphtool.model import Model, is_derived, load_model
-from loaders.staging import Staged
+from loaders.staging import Staged, block_records
+from loaders.tabular import sniff_delimiter
 
 SCHEMA_VERSION = "1"
 MEMORY_LIMIT = "2GB"  # DuckDB's share of memory (it spills beyond); a 1M-line load peaks under 4 GiB
@@ -354,15 +356,22 @@ class Workspace:
         # Settle each accepted row's primary item: first in file wins; a repeat is a duplicate
         # (identical original record) or a conflict (different record), also across files.
         con.register("s_primary", staged.primaries)
-        con.execute(f"""CREATE OR REPLACE TEMP TABLE t_primary AS
-                        SELECT p.row_no, p.item_id, r.record_hash AS h FROM s_primary p JOIN {raw} r USING (row_no)""")
-        if con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]:
+        if "record_hash" in staged.primaries.column_names:
+            con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
+                           SELECT row_no, item_id, record_hash AS h FROM s_primary""")
+        else:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_primary AS
-                            SELECT t.*, {self._same_record(file_id, "a", "b")} AS same_as_first
-                            FROM (SELECT *, row_number() OVER w AS k, first(row_no) OVER w AS first_row,
-                                         first(h) OVER w AS first_h
-                                  FROM t_primary WINDOW w AS (PARTITION BY item_id ORDER BY row_no)) t
-                            JOIN {raw} a ON a.row_no = t.row_no JOIN {raw} b ON b.row_no = t.first_row""")
+                            SELECT p.row_no, p.item_id, r.record_hash AS h FROM s_primary p JOIN {raw} r USING (row_no)""")
+        if con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]:
+            con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
+                           SELECT *, h = first_h AS same_as_first
+                           FROM (SELECT *, row_number() OVER w AS k, first(row_no) OVER w AS first_row,
+                                        first(h) OVER w AS first_h
+                                 FROM t_primary WINDOW w AS (PARTITION BY item_id ORDER BY row_no))""")
+            pairs = con.execute(
+                "SELECT row_no, first_row FROM t_primary WHERE k > 1 AND same_as_first"
+            ).fetchall()
+            self._unless_same("t_primary", "same_as_first", [(file_id, r, file_id, e) for r, e in pairs])
         else:
             con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
                            SELECT *, 1 AS k, row_no AS first_row, h AS first_h, true AS same_as_first
@@ -373,14 +382,15 @@ class Workspace:
             FROM t_primary t
             JOIN primary_items e ON e.item_id = t.item_id
             JOIN source_files f ON f.file_id = e.file_id""")
-        self._confirm_same_records(file_id)
+        pairs = con.execute("SELECT row_no, e_file, e_row FROM t_earlier WHERE e_same").fetchall()
+        self._unless_same("t_earlier", "e_same", [(file_id, r, f, e) for r, f, e in pairs])
         con.execute(
             """CREATE OR REPLACE TEMP TABLE t_settle AS
                SELECT t.row_no, t.item_id, t.h,
                  CASE WHEN e.row_no IS NOT NULL AND e.e_same THEN 'duplicate'
                       WHEN e.row_no IS NOT NULL AND e.e_file = ? THEN 'conflict_file'
                       WHEN e.row_no IS NOT NULL THEN 'conflict_earlier'
-                      WHEN t.k > 1 AND t.h = t.first_h AND t.same_as_first THEN 'duplicate'
+                      WHEN t.k > 1 AND t.same_as_first THEN 'duplicate'
                       WHEN t.k > 1 THEN 'conflict_file'
                       ELSE 'accepted' END AS outcome,
                  coalesce(CASE WHEN e.e_file = ? THEN e.e_row END, t.first_row) AS first_row,
@@ -436,25 +446,32 @@ class Workspace:
                 con.unregister(name)
 
     def _store_raw(self, staged: Staged, file_id: int) -> None:
-        """Every row read, with its original values, in the file's own raw table (one text column
-        per source header: columnar storage keeps a million rows cheap)."""
+        """Every row read, as it was read, in the file's own raw table: a text file's lines in
+        compressed blocks, or one text column per source header, or a JSON record per row."""
         con = self.con
         raw = raw_table(file_id)
-        columns = [c for c in staged.raw.column_names if c != "row_no"]
-        if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [raw]).fetchall()[0][
-            0
-        ]:
-            con.execute(
-                f"CREATE TABLE {raw} (row_no BIGINT, record_hash UBIGINT, "
-                + ", ".join(f"{q(c)} VARCHAR" for c in columns)
-                + ")"
-            )
-            con.execute(
-                "UPDATE source_files SET raw_columns = ? WHERE file_id = ?", [staged.raw_columns, file_id]
-            )
         con.register("s_raw", staged.raw)
-        values = ", ".join(q(c) for c in columns)
-        con.execute(f"INSERT INTO {raw} SELECT row_no, hash({values}), {values} FROM s_raw")
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [raw]).fetchall()[0][0]:
+            con.execute(
+                f"INSERT INTO {raw} SELECT * FROM s_raw"
+                if "data" in staged.raw.column_names
+                else f"INSERT INTO {raw} SELECT row_no, hash({self._values(staged)}), {self._values(staged)} FROM s_raw"
+            )
+            return
+        con.execute(
+            "UPDATE source_files SET raw_columns = ? WHERE file_id = ?", [staged.raw_columns, file_id]
+        )
+        if "data" in staged.raw.column_names:
+            con.execute(f"CREATE TABLE {raw} AS SELECT * FROM s_raw")
+        else:
+            con.execute(
+                f"CREATE TABLE {raw} AS SELECT row_no, hash({self._values(staged)}) AS record_hash, "
+                f"{self._values(staged)} FROM s_raw"
+            )
+
+    @staticmethod
+    def _values(staged: Staged) -> str:
+        return ", ".join(q(c) for c in staged.raw.column_names if c != "row_no")
 
     def _raw_columns(self, file_id: int) -> list[str]:
         rows = self.con.execute(
@@ -464,30 +481,37 @@ class Workspace:
         ).fetchall()
         return [r[0] for r in rows]
 
-    def _same_record(self, file_id: int, a: str, b: str) -> str:
-        """SQL: rows ``a`` and ``b`` (of raw tables of this file's layout) hold the same original values."""
-        columns = self._raw_columns(file_id)
-        return " AND ".join(f"{a}.{q(c)} IS NOT DISTINCT FROM {b}.{q(c)}" for c in columns) or "true"
+    def _unless_same(self, table: str, flag: str, pairs: list[tuple[int, int, int, int]]) -> None:
+        """Equal 64-bit hashes are confirmed value by value: ``flag`` is cleared in ``table`` for each
+        row (file, row) whose record differs from its (other file, other row), or whose source has
+        other headers."""
+        if not pairs:
+            return
+        wanted: dict[int, set[int]] = {}
+        for fa, ra, fb, rb in pairs:
+            wanted.setdefault(fa, set()).add(ra)
+            wanted.setdefault(fb, set()).add(rb)
+        records = {f: self.raw_records(f, sorted(rows)) for f, rows in wanted.items()}
+        headers = {
+            f: self.con.execute("SELECT raw_columns FROM source_files WHERE file_id = ?", [f]).fetchall()[0][
+                0
+            ]
+            for f in wanted
+        }
 
-    def _confirm_same_records(self, file_id: int) -> None:
-        """Equal 64-bit hashes are confirmed cell by cell against the earlier file's raw table."""
-        con = self.con
-        mine = con.execute("SELECT raw_columns FROM source_files WHERE file_id = ?", [file_id]).fetchall()[0][
-            0
-        ]
-        for (other,) in con.execute("SELECT DISTINCT e_file FROM t_earlier WHERE e_same").fetchall():
-            theirs = con.execute(
-                "SELECT raw_columns FROM source_files WHERE file_id = ?", [other]
-            ).fetchall()[0][0]
-            if theirs != mine or self._raw_columns(other) != self._raw_columns(file_id):
-                con.execute("UPDATE t_earlier SET e_same = false WHERE e_file = ?", [other])
-                continue
-            same = self._same_record(file_id, "a", "b")
-            con.execute(
-                f"""UPDATE t_earlier SET e_same = false WHERE e_file = ? AND e_same AND row_no IN (
-                      SELECT t.row_no FROM t_earlier t JOIN {raw_table(file_id)} a ON a.row_no = t.row_no
-                      JOIN {raw_table(other)} b ON b.row_no = t.e_row WHERE t.e_file = ? AND NOT ({same}))""",
-                [other, other],
+        def same(fa: int, ra: int, fb: int, rb: int) -> bool:
+            a, b = records[fa].get(ra), records[fb].get(rb)
+            return (
+                headers[fa] == headers[fb]
+                and a is not None
+                and b is not None
+                and list(a.items()) == list(b.items())
+            )
+
+        differ = [ra for fa, ra, fb, rb in pairs if not same(fa, ra, fb, rb)]
+        if differ:
+            self.con.execute(
+                f"UPDATE {table} SET {flag} = false WHERE row_no IN (SELECT unnest(?::BIGINT[]))", [differ]
             )
 
     def raw_record(self, file_id: int, row_no: int) -> dict[str, Any] | None:
@@ -499,16 +523,33 @@ class Workspace:
         columns = self._raw_columns(file_id)
         if not columns or not row_nos:
             return {}
-        headers = self.con.execute(
-            "SELECT raw_columns FROM source_files WHERE file_id = ?", [file_id]
-        ).fetchall()
-        headers = headers[0][0] or []
+        headers, encoding = self.con.execute(
+            "SELECT raw_columns, encoding FROM source_files WHERE file_id = ?", [file_id]
+        ).fetchall()[0]
+        headers = headers or []
+        if "data" in columns:
+            return _lines_as_records(self._raw_lines(file_id, row_nos), headers, encoding)
         rows = self.con.execute(
             f"SELECT row_no, {', '.join(q(c) for c in columns)} FROM {raw_table(file_id)} WHERE row_no IN "
             "(SELECT unnest(?::BIGINT[]))",
             [row_nos],
         ).fetchall()
         return {row[0]: _original(dict(zip(columns, row[1:], strict=True)), headers) for row in rows}
+
+    def _raw_lines(self, file_id: int, row_nos: list[int]) -> dict[int, bytes]:
+        """Original lines (row 0: the header) of a text file stored in compressed blocks."""
+        blocks = self.con.execute(
+            f"""SELECT first_row, starts, ends, data FROM {raw_table(file_id)} b WHERE first_row = 0 OR EXISTS
+                (SELECT 1 FROM (SELECT unnest(?::BIGINT[]) AS r) WHERE r >= b.first_row AND r < b.first_row + len(b.starts))""",
+            [row_nos],
+        ).fetchall()
+        wanted = {0, *row_nos}
+        lines: dict[int, bytes] = {}
+        for first_row, starts, ends, data in blocks:
+            for i, line in enumerate(block_records(data, starts, ends)):
+                if first_row + i in wanted:
+                    lines[first_row + i] = line
+        return lines
 
     def _merge_nodes(
         self, label: str, table: pa.Table, file_id: int, batch_id: int, links: dict[str, int]
@@ -667,6 +708,23 @@ def _user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def _lines_as_records(
+    lines: dict[int, bytes], headers: list[str], encoding: str
+) -> dict[int, dict[str, Any]]:
+    """Original lines split into cells as the reader did (empty cells are null), keyed by header."""
+    encoding = "utf-8" if encoding == "xlsx" else encoding
+    header = lines.pop(0).decode(encoding).lstrip("\ufeff")
+    delimiter = sniff_delimiter(header)
+    records = {}
+    for row_no, line in lines.items():
+        cells = next(csv.reader([line.decode(encoding)], delimiter=delimiter), [])
+        if len(cells) == len(headers):
+            records[row_no] = {h: c if c != "" else None for h, c in zip(headers, cells, strict=True)}
+        else:
+            records[row_no] = {f"column {i + 1}": c for i, c in enumerate(cells)}
+    return records
 
 
 def _original(values: dict[str, Any], headers: list[str]) -> dict[str, Any]:

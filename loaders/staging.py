@@ -13,6 +13,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import duckdb
+import numpy as np
 import pyarrow as pa
 
 from graphtool.errors import ModelError
@@ -46,8 +48,10 @@ class Reason:
 class Staged:
     """One source file, parsed and normalised, ready to be written.
 
-    ``raw``: row_no and the original values — one text column per source header (``raw_columns``),
-    or, for non-tabular sources, one ``record`` column of JSON. ``primaries``: row_no, item_id — the
+    ``raw``: the original records — compressed blocks of the file's own lines (``RAW_BLOCK_SCHEMA``,
+    row 0 the header), or row_no and one text column per source header (``raw_columns``) for tables
+    whose rows are not lines, or, for non-tabular sources, row_no and one ``record`` column of JSON.
+    ``primaries`` of tabular sources also carry each row's ``record_hash``. ``primaries``: row_no, item_id — the
     node or edge each accepted row is *about* (a declaration line, an ownership edge); it decides
     duplicates and conflicts. ``nodes``: label -> table(id, row_no, <model properties>).
     ``edges``: table(id, type, src, dst, row_no, <edge properties>). ``quarantine``: row_no,
@@ -94,6 +98,62 @@ def table_schema(model: Model, name: str) -> pa.Schema:
 
 
 RAW_SCHEMA = pa.schema([pa.field("row_no", pa.int64()), pa.field("record", pa.string())])
+# Original lines of a text file, zstd-compressed in blocks: records first_row, first_row + 1, ... are
+# data[starts[i]:ends[i]] of the decompressed block, in the file's own bytes (row 0 is the header).
+RAW_BLOCK_SCHEMA = pa.schema(
+    [
+        pa.field("first_row", pa.int64()),
+        pa.field("starts", pa.list_(pa.int32())),
+        pa.field("ends", pa.list_(pa.int32())),
+        pa.field("data", pa.binary()),
+    ]
+)
+RAW_BLOCK_ROWS = 1000
+RAW_CODEC = "zstd"
+
+
+def raw_blocks(data: memoryview, starts: np.ndarray, ends: np.ndarray, first_row: int) -> pa.Table:
+    """Lines ``data[starts[i]:ends[i]]`` as compressed blocks, numbered from ``first_row``."""
+    codec = pa.Codec(RAW_CODEC, compression_level=1)
+    rows, block_starts, block_ends, blobs = [], [], [], []
+    for b in range(0, len(starts), RAW_BLOCK_ROWS):
+        s, e = starts[b : b + RAW_BLOCK_ROWS], ends[b : b + RAW_BLOCK_ROWS]
+        base = int(s[0])
+        rows.append(first_row + b)
+        block_starts.append((s - base).astype(np.int32))
+        block_ends.append((e - base).astype(np.int32))
+        blobs.append(codec.compress(pa.py_buffer(data[base : int(e[-1])]), asbytes=True))
+    return pa.table(
+        [
+            pa.array(rows, pa.int64()),
+            pa.array(block_starts),
+            pa.array(block_ends),
+            pa.array(blobs, pa.binary()),
+        ],
+        schema=RAW_BLOCK_SCHEMA,
+    )
+
+
+def block_records(block: bytes, starts: list[int], ends: list[int]) -> list[bytes]:
+    """The records of one stored block, decompressed."""
+    data = pa.Codec(RAW_CODEC).decompress(block, decompressed_size=ends[-1], asbytes=True)
+    return [data[s:e] for s, e in zip(starts, ends, strict=True)]
+
+
+def record_hashes(cells: pa.Table) -> pa.Array:
+    """One 64-bit hash of each row's original values, as the workspace's DuckDB ``hash()`` computes it
+    over text cells (rows stored as cells are compared with the same function)."""
+    con = duckdb.connect()
+    try:
+        con.register("cells", cells)
+        columns = ", ".join('"' + c.replace('"', '""') + '"' for c in cells.column_names)
+        return (
+            con.sql(f"SELECT hash({columns}) AS h FROM cells").to_arrow_table().column("h").combine_chunks()
+        )
+    finally:
+        con.close()
+
+
 PRIMARY_SCHEMA = pa.schema([pa.field("row_no", pa.int64()), pa.field("item_id", pa.string())])
 QUARANTINE_SCHEMA = pa.schema([pa.field("row_no", pa.int64()), pa.field("reasons", pa.string())])
 

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -34,6 +35,8 @@ from loaders.staging import (
     Staged,
     edge_schema,
     node_schema,
+    raw_blocks,
+    record_hashes,
     table_schema,
 )
 
@@ -50,6 +53,16 @@ class SourceTable:
     encoding: str
     headers: list[str]
     bad_rows: list[tuple[int, dict[str, str], str]]
+    lines: Lines | None = None  # where each row is one line of the file: the original bytes
+
+
+@dataclass
+class Lines:
+    """The file's own bytes and the bounds of its header (line 0) and of each row's line."""
+
+    data: memoryview
+    starts: np.ndarray
+    ends: np.ndarray
 
     @property
     def rows_read(self) -> int:
@@ -71,7 +84,7 @@ def detect_encoding(data: bytes, path: Path) -> str:
     return "gb18030"  # checked while decoding: an invalid sequence fails the file (see read_csv_bytes)
 
 
-def _sniff_delimiter(first_line: str) -> str:
+def sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
     return max(counts, key=lambda d: counts[d])
 
@@ -101,7 +114,7 @@ def read_csv_bytes(data: bytes, path: Path) -> SourceTable:
     body = memoryview(data)[start:]
     end = data.find(b"\n", start)
     first_line = _decode(data[start : end if end >= 0 else len(data)], encoding, path).rstrip("\r")
-    delimiter = _sniff_delimiter(first_line)
+    delimiter = sniff_delimiter(first_line)
     headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
     if len(set(headers)) != len(headers):
         dupes = sorted({h for h in headers if headers.count(h) > 1})
@@ -114,7 +127,20 @@ def read_csv_bytes(data: bytes, path: Path) -> SourceTable:
     except pa.ArrowInvalid:  # some row does not fit the header: read record by record
         return _read_csv_slow(_decode(bytes(body), encoding, path), headers, delimiter, encoding)
     columns = [_text_column(table.column(i), cell_encoding, path, h) for i, h in enumerate(headers)]
-    return SourceTable(pa.table(columns, names=headers), encoding, headers, [])
+    starts, ends = _line_bounds(body)
+    lines = Lines(body, starts, ends) if len(starts) == table.num_rows + 1 else None  # else: quoted newlines
+    return SourceTable(pa.table(columns, names=headers), encoding, headers, [], lines)
+
+
+def _line_bounds(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (without the line break) of every non-empty line; the reader skips empty ones."""
+    buf = np.frombuffer(body, np.uint8)
+    breaks = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(buf)]))
+    ends -= (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
+    keep = ends > starts
+    return starts[keep], ends[keep]
 
 
 def _arrow_csv(body: memoryview, width: int, delimiter: str) -> pa.Table:
@@ -523,9 +549,19 @@ def stage_table(
         },
         schema=QUARANTINE_SCHEMA,
     )
+    cells = raw_cells(table, source.headers, [], row_no).drop_columns(["row_no"])  # as stored before blocks
+    primaries = primaries.append_column(
+        "record_hash", record_hashes(cells).filter(pc.and_(good, pc.is_valid(primary)))
+    )
+    if source.lines is None:
+        raw = raw_cells(table, source.headers, bad_rows, row_no)
+    else:  # the header line is row 0 of the first chunk
+        first = 0 if start == 0 else start + 1
+        lines = slice(first, stop + 1)
+        raw = raw_blocks(source.lines.data, source.lines.starts[lines], source.lines.ends[lines], first)
     return Staged(
         rows_read=n + len(bad_rows),
-        raw=raw_cells(table, source.headers, bad_rows, row_no),
+        raw=raw,
         raw_columns=source.headers,
         primaries=primaries,
         nodes=nodes_out,
