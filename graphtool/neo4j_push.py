@@ -31,7 +31,7 @@ from graphtool.model import Model, load_model
 from graphtool.workspace import Workspace, node_table, q
 
 #: Rows per transaction, chosen by measurement (bench/push_neo4j.py, docs/performance.md).
-BATCH_ROWS = 10_000
+BATCH_ROWS = 20_000
 
 PROVENANCE = ("source_sha256", "source_file", "source_row", "load_batch")
 PROVENANCE_SQL = (
