@@ -162,3 +162,21 @@ def test_a_file_that_is_neither_utf8_nor_gb18030_is_refused_with_its_name(ws, tm
 
     with pytest.raises(SourceError, match=r"bad\.csv: neither UTF-8 nor GB18030"):
         load_file(ws, path)
+
+
+def test_a_pipe_separated_gbk_file_keeps_names_and_original_records(ws, tmp_path):
+    # "|" can be the second byte of a GBK character, so such cells must not be split as bytes
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CN_HEADERS, delimiter="|", lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows([cn_row(**{"项号": "1", "境外收货人": "曼谷锑业公司"}), cn_row(**{"项号": "2"})])
+    path = tmp_path / "pipes.csv"
+    path.write_bytes(buffer.getvalue().encode("gbk"))
+    report = load_file(ws, path)
+    assert (report.encoding, report.loaded) == ("gb18030", 2)
+    assert ("曼谷锑业公司",) in ws.con.execute("SELECT name FROM node_company").fetchall()
+    assert ws.raw_record(1, 1)["境外收货人"] == "曼谷锑业公司"  # read back from the original bytes
+    assert ws.raw_record(1, 2)["境内发货人"] == EXPORTER
