@@ -60,14 +60,15 @@ def subjects(workspace: Path) -> tuple[str, list[str]]:
     return busy, growing[:RUNS]
 
 
-def wait_drawn(page, more_than: int = 0) -> tuple[float, int]:
+def wait_drawn(page, more_than: int = 0) -> tuple[float, int, float]:
+    """When the graph was drawn, how many nodes, and how long after its data reached the browser."""
     page.wait_for_function(
         f"n => Number(({ROOT_JS})?.dataset.nodes ?? 0) > n", arg=more_than, timeout=120_000
     )
-    drawn, nodes = page.evaluate(
-        f"() => {{ const r = {ROOT_JS}; return [Number(r.dataset.drawn), Number(r.dataset.nodes)]; }}"
+    return page.evaluate(
+        f"""() => {{ const r = {ROOT_JS};
+            return [Number(r.dataset.drawn), Number(r.dataset.nodes), Number(r.dataset.drawn) - Number(r.dataset.updated)]; }}"""
     )
-    return drawn, nodes
 
 
 def node_point(page, node_id: str) -> tuple[float, float]:

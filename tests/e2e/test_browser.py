@@ -83,7 +83,8 @@ def drawn_nodes(page: Page) -> int:
 def test_an_investigation_from_search_to_alert(app_server, watched, subject):
     page = watched.page
     page.goto(app_server.url)
-    expect(page.get_by_role("heading", name="Search")).to_be_visible()
+    # the server's first run imports everything and starts the graph index: give it time
+    expect(page.get_by_role("heading", name="Search")).to_be_visible(timeout=120_000)
     watched.shot("01-search")
 
     search(page, subject["id"])
@@ -137,6 +138,7 @@ def test_an_investigation_from_search_to_alert(app_server, watched, subject):
 def test_names_written_as_markup_show_as_text_and_never_run(app_server, watched):
     page = watched.page
     page.goto(app_server.url)
+    expect(page.get_by_role("heading", name="Search")).to_be_visible(timeout=120_000)
     search(page, "script")
     button(page, "Open").click()
     settle(page)
