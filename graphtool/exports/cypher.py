@@ -15,21 +15,24 @@ from typing import Any
 
 from graphtool.exports import tables, values
 from graphtool.model import load_model
-from graphtool.neo4j_push import constraint_statements, node_statement, relationship_statement
+from graphtool.neo4j_push import PROVENANCE, constraint_statements, node_statement, relationship_statement
 from graphtool.subgraph import Edge, Node, Subgraph
 
 BATCH = 500  # rows per statement: short enough for any client, few enough statements
 ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+# push's provenance properties (neo4j_push.PROVENANCE) from our Provenance fields
 NEO4J_PROVENANCE = {
+    "source_sha256": "sha256",
     "source_file": "source_file",
-    "sha256": "source_sha256",
-    "row_no": "source_row",
-    "batch_id": "load_batch",
+    "source_row": "row_no",
+    "load_batch": "batch_id",
 }
 
 
 def literal(value: Any) -> str:
     """A Cypher literal for a property value."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int):
@@ -48,16 +51,14 @@ def literal(value: Any) -> str:
     return f"'{text}'"
 
 
-def props(item: Node | Edge) -> dict[str, Any]:
-    """Properties as Neo4j keeps them: missing ones left out, provenance under push's names."""
-    out = {k: v for k, v in item.properties.items() if v is not None}
-    for name, key in NEO4J_PROVENANCE.items():
-        if (value := getattr(item.provenance, name)) is not None:
-            out[key] = value
-    return out
+def row(head: list[str], item: Node | Edge, names: dict[str, str]) -> list[Any]:
+    """A row as push's statements take it: ``head``, each model property (null when missing: not
+    set), then provenance in ``neo4j_push.PROVENANCE`` order."""
+    provenance = [getattr(item.provenance, NEO4J_PROVENANCE[name]) for name in PROVENANCE]
+    return [*head, *(item.properties.get(p) for p in names), *provenance]
 
 
-def _unwind(statement: str, rows: list[dict[str, Any]]) -> list[str]:
+def _unwind(statement: str, rows: list[list[Any]]) -> list[str]:
     return [
         statement.replace("$rows", literal(rows[start : start + BATCH]), 1) + ";"
         for start in range(0, len(rows), BATCH)
@@ -65,19 +66,20 @@ def _unwind(statement: str, rows: list[dict[str, Any]]) -> list[str]:
 
 
 def write(subgraph: Subgraph, positions: values.Positions) -> bytes:
+    model = load_model()
     lines = [
         f"// graphtool: {len(subgraph.nodes)} nodes, {len(subgraph.edges)} relationships; "
         "run with cypher-shell -f (idempotent)",
-        *(s + ";" for s in constraint_statements(load_model())),
+        *(s + ";" for s in constraint_statements(model)),
     ]
     for label, nodes in tables.by_label(subgraph).items():
-        lines += _unwind(node_statement(label), [{"id": n.id, "props": props(n)} for n in nodes])
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        names = model.node(label).properties
+        lines += _unwind(node_statement(label), [row([n.id], n, names) for n in nodes])
+    groups: dict[tuple[str, str, str], list[list[Any]]] = {}
     for edge in values.edges_sorted(subgraph):
         ends = (edge.type, _label(subgraph, edge.src), _label(subgraph, edge.dst))
-        groups.setdefault(ends, []).append(
-            {"id": edge.id, "src": edge.src, "dst": edge.dst, "props": props(edge)}
-        )
+        names = model.relationship(edge.type).properties
+        groups.setdefault(ends, []).append(row([edge.id, edge.src, edge.dst], edge, names))
     for (rel_type, source, target), rows in sorted(groups.items()):
         lines += _unwind(relationship_statement(rel_type, source, target), rows)
     return ("\n".join(lines) + "\n").encode("utf-8")
