@@ -127,21 +127,26 @@ def plain(value: Any) -> Any:
 
 def read(driver: neo4j.Driver, settings: Neo4jSettings, text: str, **params: Any) -> list[dict[str, Any]]:
     """Run one of the investigations' queries in a managed READ transaction (retried on transient
-    errors) with the standard timeout; rows as dicts of plain values."""
+    errors) with the standard timeout; rows as dicts of plain values. The server's notes about the
+    query (a relationship type this graph happens not to have) are not shown to the user."""
+
+    @neo4j.unit_of_work(timeout=TIMEOUT_S)
+    def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
+        return [{k: plain(v) for k, v in r.items()} for r in tx.run(text, params)]
+
     try:
-        records, _, _ = driver.execute_query(
-            neo4j.Query(text, timeout=TIMEOUT_S),
-            parameters_=params,
-            database_=settings.database,
-            routing_=neo4j.RoutingControl.READ,
-        )
+        with driver.session(
+            database=settings.database,
+            default_access_mode=neo4j.READ_ACCESS,
+            notifications_min_severity=neo4j.NotificationMinimumSeverity.OFF,
+        ) as session:
+            return session.execute_read(work)
     except neo4j_errors.ClientError as exc:
         raise BackendError(_client_message(exc, settings)) from exc
     except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
         raise BackendError(
             f"lost the connection to Neo4j at {settings.uri}: is the server still running?"
         ) from exc
-    return [{k: plain(v) for k, v in r.items()} for r in records]
 
 
 def run_adhoc(

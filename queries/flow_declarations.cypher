@@ -3,7 +3,7 @@
 //   overseas consignee
 // parameters: $start (a Declaration or Company id), $limit (declarations of a company, latest first)
 // columns: id, props, consignee_id, consignee_country, consigned_edge
-CALL {
+CALL () {
   MATCH (d:Declaration {id: $start}) RETURN d
   UNION
   MATCH (:Company {id: $start})-[:EXPORTED]->(d:Declaration) RETURN d

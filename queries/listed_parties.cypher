@@ -3,7 +3,7 @@
 //   people with a listed topic (e.g. sanction) - the targets of "paths to any listed party"
 // parameters: $topics (list of topics, from investigations/parameters.yaml), $limit
 // columns: id
-CALL {
+CALL () {
   MATCH (e:ListEntry) RETURN e.id AS id
   UNION
   MATCH (x)-[:LISTED_AS]->(:ListEntry) RETURN x.id AS id

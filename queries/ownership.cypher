@@ -3,7 +3,7 @@
 //   relationships (CONTROLS, OFFICER_OF) into it; graphtool.investigations.ubo computes the answer
 // parameters: $company (a Company id), $limit; {depth} is a checked integer
 // columns: id, type, src, dst, props
-CALL {
+CALL () {
   MATCH p = (:Company {id: $company})<-[:OWNS*1..{depth}]-()
   UNWIND relationships(p) AS r
   WITH DISTINCT r
