@@ -167,7 +167,7 @@ def neo4j_settings(neo4j_target) -> Neo4jSettings:
 
 
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
