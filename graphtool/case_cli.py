@@ -32,7 +32,7 @@ def login(user_name: str | None) -> User:
     return authenticate(name, password, accounts)
 
 
-def _allow(
+def allow(
     ctx: click.Context, user: User, action: str, target: str, details: dict[str, Any] | None = None
 ) -> None:
     """Check the role and log the attempt, in a short write session on the workspace."""
@@ -74,7 +74,7 @@ def case_create(ctx: click.Context, name: str, tags: tuple[str, ...], user_name:
     from graphtool.cases import create_case
 
     user = login(user_name)
-    _allow(ctx, user, "edit_case", "case:new", {"name": name})
+    allow(ctx, user, "edit_case", "case:new", {"name": name})
     with _open(ctx) as ws:
         case = create_case(_book(ctx, ws), name, user.name, list(tags))
     _emit(ctx, case.summary(), _case_text)
@@ -104,7 +104,7 @@ def case_add(
     from graphtool.cases import add_to_case
 
     user = login(user_name)
-    _allow(ctx, user, "edit_case", f"case:{case_id}", {"entities": list(entities), "alerts": list(alerts)})
+    allow(ctx, user, "edit_case", f"case:{case_id}", {"entities": list(entities), "alerts": list(alerts)})
     subgraph, query = None, None
     if entities:
         from graphtool.store import open_store
@@ -136,7 +136,7 @@ def case_list(ctx: click.Context, user_name: str | None) -> None:
     from graphtool.cases import list_cases
 
     user = login(user_name)
-    _allow(ctx, user, "view", "cases")
+    allow(ctx, user, "view", "cases")
     with _open(ctx) as ws:
         data = [c.summary() for c in list_cases(_book(ctx, ws))]
     _emit(ctx, data, lambda rows: "\n".join(_case_text(r) for r in rows) or "no cases yet")
@@ -152,7 +152,7 @@ def case_show(ctx: click.Context, case_id: str, user_name: str | None) -> None:
     from graphtool.cases import get_case
 
     user = login(user_name)
-    _allow(ctx, user, "view", f"case:{case_id}")
+    allow(ctx, user, "view", f"case:{case_id}")
     with _open(ctx) as ws:
         case = get_case(_book(ctx, ws), case_id)
     data = {
@@ -209,7 +209,7 @@ def export_command(
         if case_id
         else ("workspace" if fmt == "neo4j-admin" else "nodes:" + ",".join(nodes))
     )
-    _allow(ctx, user, "export", target, {"format": fmt, "out": str(out), "hops": hops})
+    allow(ctx, user, "export", target, {"format": fmt, "out": str(out), "hops": hops})
     if fmt == "neo4j-admin":
         from graphtool.neo4j_admin import write_import_files
 
@@ -270,7 +270,7 @@ def evidence_command(ctx: click.Context, case_id: str, out: Path, user_name: str
     from graphtool.evidence import build_pack
 
     user = login(user_name)
-    _allow(ctx, user, "evidence", f"case:{case_id}", {"out": str(out)})
+    allow(ctx, user, "evidence", f"case:{case_id}", {"out": str(out)})
     with _open(ctx, read_only=True) as ws:
         result = build_pack(ws, get_case(_book(ctx, ws), case_id), out)
     with _open(ctx) as ws:  # the pack's digest, so the log anchors what was handed over
@@ -347,7 +347,7 @@ def audit_verify(
     from graphtool import audit
 
     user = login(user_name)
-    _allow(ctx, user, "admin", "audit_log")
+    allow(ctx, user, "admin", "audit_log")
     anchor = audit.Head(entries, head_hash or "") if entries is not None else None
     with _open(ctx, read_only=True) as ws:
         result = audit.verify(ws, anchor)
@@ -391,7 +391,7 @@ def audit_log(ctx: click.Context, limit: int, user_name: str | None) -> None:
     from graphtool import audit
 
     user = login(user_name)
-    _allow(ctx, user, "admin", "audit_log")
+    allow(ctx, user, "admin", "audit_log")
     with _open(ctx, read_only=True) as ws:
         rows = audit.entries(ws, limit)
     _emit(

@@ -347,7 +347,14 @@ def neighbourhood(ctx, ids, hops, types, since, until, hs_codes, countries, limi
     """Everything within some hops of one or more entities, nearest first."""
     with _store(ctx) as store:
         graph = store.neighbourhood(
-            list(ids), hops, list(types) or None, since, until, list(hs_codes) or None, list(countries) or None, limit
+            list(ids),
+            hops,
+            list(types) or None,
+            since,
+            until,
+            list(hs_codes) or None,
+            list(countries) or None,
+            limit,
         )
     _emit(ctx, graph.to_dict(), lambda _: _subgraph_text(graph))
 
@@ -446,10 +453,13 @@ def flow(ctx, start, window_days, tolerance, limit) -> None:
 @click.option("--param", "params", multiple=True, help="Query parameter name=value (JSON values allowed).")
 @click.option("--limit", default=1000, show_default=True)
 @click.option("--timeout", default=10.0, show_default=True, help="Seconds before the server stops the query.")
+@click.option("--user", "user_name", help="Who you are (else $GRAPHTOOL_USER, or the login name).")
 @click.pass_context
 @friendly_errors
-def cypher_command(ctx, query, params, limit, timeout) -> None:
-    """Run read-only Cypher on the configured Neo4j (writes are refused). QUERY may be @file.cypher."""
+def cypher_command(ctx, query, params, limit, timeout, user_name) -> None:
+    """Run read-only Cypher on the configured Neo4j (writes are refused; analyst role or higher).
+    QUERY may be @file.cypher."""
+    from graphtool.case_cli import allow, login
     from graphtool.errors import GraphtoolError
 
     if query.startswith("@"):
@@ -463,6 +473,7 @@ def cypher_command(ctx, query, params, limit, timeout) -> None:
             values[name] = json.loads(raw)
         except json.JSONDecodeError:
             values[name] = raw
+    allow(ctx, login(user_name), "query", "cypher", {"query": query, "params": values})
     with _store(ctx) as store:
         columns, rows = store.cypher(query, values, limit, timeout)
     _emit(
@@ -501,11 +512,13 @@ def match_group() -> None:
 
 
 def _judge(ctx: click.Context, decision: str, left: str, right: str, reason: str, user: str | None) -> None:
+    from graphtool.case_cli import allow, login
     from graphtool.resolution import judge
-    from graphtool.resolution.runs import user_name
 
+    account = login(user)
+    allow(ctx, account, "judge", f"{left} ~ {right}", {"decision": decision, "reason": reason})
     with _open(ctx) as ws:
-        row = judge(ws, left, right, decision, user or user_name(), reason)
+        row = judge(ws, left, right, decision, account.name, reason)
     _emit(ctx, row, lambda r: f"{r['decision']}ed {r['left_id']} ~ {r['right_id']} by {r['user_name']}; "
                               "takes effect at the next graphtool resolve")  # fmt: skip
 
@@ -514,7 +527,9 @@ def _judge(ctx: click.Context, decision: str, left: str, right: str, reason: str
 @click.argument("left")
 @click.argument("right")
 @click.option("--reason", required=True, help="Why (kept with the judgement).")
-@click.option("--user", help="Who decides (default: the login name).")
+@click.option(
+    "--user", help="Who decides (else $GRAPHTOOL_USER, or the login name); investigator role or higher."
+)
 @click.pass_context
 @friendly_errors
 def match_confirm(ctx: click.Context, left: str, right: str, reason: str, user: str | None) -> None:
@@ -526,7 +541,9 @@ def match_confirm(ctx: click.Context, left: str, right: str, reason: str, user: 
 @click.argument("left")
 @click.argument("right")
 @click.option("--reason", required=True, help="Why (kept with the judgement).")
-@click.option("--user", help="Who decides (default: the login name).")
+@click.option(
+    "--user", help="Who decides (else $GRAPHTOOL_USER, or the login name); investigator role or higher."
+)
 @click.pass_context
 @friendly_errors
 def match_reject(ctx: click.Context, left: str, right: str, reason: str, user: str | None) -> None:

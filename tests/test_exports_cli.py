@@ -137,3 +137,20 @@ def test_the_neo4j_admin_format_writes_the_whole_graph_as_import_files(setup):
     plan = json.loads(result.output)
     assert "neo4j-admin database import full" in plan["command"] and plan["nodes"]
     assert (out / "constraints.cypher").exists()
+
+
+def test_ad_hoc_queries_need_an_analyst_and_judgements_an_investigator(setup):
+    folder, run = setup
+    with duckdb.connect(str(folder / "ws.duckdb"), read_only=True) as con:
+        (other,) = con.execute("SELECT min(id) FROM node_company WHERE id <> ?", [EXPORTER_ID]).fetchone()
+    query = run("zhao", "cypher", "MATCH (n) RETURN n LIMIT 1")
+    assert query.exit_code == 2
+    assert "zhao (viewer) may not query: that needs the analyst role or higher" in query.output
+    judged = run("zhao", "match", "reject", EXPORTER_ID, "Company:x", "--reason", "different firms")
+    assert judged.exit_code == 2
+    assert "zhao (viewer) may not judge: that needs the investigator role or higher" in judged.output
+    allowed = run("wu", "--json", "match", "reject", EXPORTER_ID, other, "--reason", "different firms")
+    assert allowed.exit_code == 0, allowed.output
+    assert json.loads(allowed.output)["user_name"] == "wu"
+    log = json.loads(run("admin", "--json", "audit", "log").output)
+    assert {"denied:query", "denied:judge", "judge"} <= {e["action"] for e in log}
