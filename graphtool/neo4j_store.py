@@ -115,21 +115,11 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ neighbourhood
 
     def _neighbourhood(self, seeds: list[str], hops: int, filters: Filters, limit: int) -> Subgraph:
-        types = filters.rel_types
-        seen = set(seeds)
-        levels = [sorted(seeds)]
-        frontier = sorted(seeds)
-        for _ in range(hops):
-            text, by_label = cypher.union_by_label("neighbourhood", frontier, types=types)
-            rows = self._read(text, ids=by_label, limit=ROWS, **filters.cypher_parameters())
-            frontier = sorted({r["id"] for r in rows} - seen)
-            if not frontier:
-                break
-            seen.update(frontier)
-            levels.append(frontier)
-        ordered = [i for level in levels for i in level]
-        shown = ordered[:limit]
-        graph = Subgraph(more=len(ordered) - len(shown))
+        """One query walks every hop and counts on the server; only the shown ids come back."""
+        text, by_label = _walk(seeds, hops, filters)
+        row = self._read(text, ids=by_label, limit=limit, **filters.cypher_parameters())[0]
+        shown = [node_id for _, node_id in sorted(row["shown"])]
+        graph = Subgraph(more=row["total"] - len(shown))
         found = self.nodes(shown)
         for node_id in shown:
             graph.add_node(found[node_id])
@@ -201,3 +191,21 @@ class Neo4jStore(GraphStore):
             "listed": sorted(consignees & listed),
             "max_legs": max_legs,
         }
+
+
+def _walk(seeds: list[str], hops: int, filters: Filters) -> tuple[str, dict[str, list[str]]]:
+    """The neighbourhood query: the seeds (a UNION ALL branch per label), one hop block per hop, then
+    the count; the text comes from the checked templates only. Returns the text and the ``$ids`` map."""
+    branches, by_label = cypher.union_by_label("neighbourhood_seeds", seeds)
+    hop = cypher._strip_header(cypher.render("neighbourhood", types=filters.rel_types))
+    return "\n".join(
+        [
+            "CALL () {",
+            branches,
+            "}",
+            "WITH collect(n) AS frontier",
+            "WITH [frontier] AS levels, frontier, frontier AS reached",
+            *[hop] * hops,
+            cypher._strip_header(cypher.render("neighbourhood_count")),
+        ]
+    ), by_label
