@@ -92,10 +92,21 @@ class Subgraph:
     def from_dict(cls, data: dict[str, Any]) -> Subgraph:
         graph = cls(more=int(data.get("more", 0)))
         for n in data.get("nodes", []):
-            graph.add_node(Node(n["id"], n["label"], dict(n.get("properties", {})), Provenance(**n.get("provenance", {}))))
+            graph.add_node(
+                Node(
+                    n["id"], n["label"], dict(n.get("properties", {})), Provenance(**n.get("provenance", {}))
+                )
+            )
         for e in data.get("edges", []):
             graph.add_edge(
-                Edge(e["id"], e["type"], e["src"], e["dst"], dict(e.get("properties", {})), Provenance(**e.get("provenance", {})))
+                Edge(
+                    e["id"],
+                    e["type"],
+                    e["src"],
+                    e["dst"],
+                    dict(e.get("properties", {})),
+                    Provenance(**e.get("provenance", {})),
+                )
             )
         return graph
 
