@@ -7,7 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 PAGES_DIR = Path(__file__).parent / "pages"
-PAGES = ["search", "entity", "network", "paths", "ownership", "flows", "alerts", "data", "query"]
+PAGES = ["search", "entity", "network", "paths", "ownership", "flows", "alerts", "cases", "data", "query"]
 # No icons: Streamlit fetches Material icons from fonts.gstatic.com, and the app must stay offline.
 FOCUS = "focus"  # session key: the entity the person is looking at, shared by every page
 
