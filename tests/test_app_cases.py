@@ -38,9 +38,20 @@ def case(workspace) -> dict[str, str]:
         graph = Subgraph()
         for name, node_id in ids.items():
             graph.add_node(Node(node_id, "Company", {"name": name}))
+        alert_id, sentence = ws.con.execute(
+            "SELECT alert_id, sentence FROM alerts ORDER BY score DESC, alert_id LIMIT 1"
+        ).fetchall()[0]
         case_id = create_case(ws, CASE_NAME, "olga", tags=["gallium"]).case_id
-        add_to_case(ws, case_id, "olga", subgraph=graph, notes=[NOTE], positions={ids[SCRIPT_NAME]: (0, 0)})
-    return {"case_id": case_id, "script": ids[SCRIPT_NAME]}
+        add_to_case(
+            ws,
+            case_id,
+            "olga",
+            subgraph=graph,
+            notes=[NOTE],
+            positions={ids[SCRIPT_NAME]: (-500.0, 40.0)},
+            alerts=[alert_id],
+        )
+    return {"case_id": case_id, "script": ids[SCRIPT_NAME], "alert": sentence}
 
 
 @pytest.fixture
@@ -78,10 +89,20 @@ def test_the_page_lists_the_case_and_shows_its_entities_notes_and_history(users,
     assert CASE_NAME in column(at, 0, "name")
     assert "gallium" in column(at, 0, "tags")
     assert {SCRIPT_NAME, HOVER_NAME} <= set(column(at, 1, "name"))  # entities, names as recorded
-    assert NOTE in column(at, 2, "text") and "olga" in column(at, 2, "by")
-    assert column(at, 3, "action")[:2] == ["created", "added"]
+    assert case["alert"] in column(at, 2, "summary")
+    assert NOTE in column(at, 3, "text") and "olga" in column(at, 3, "by")
+    assert column(at, 4, "action")[:2] == ["created", "added"]
+    assert at.session_state[f"case_{case['case_id']}_view_pos"][case["script"]] == (-500.0, 40.0)
     assert at.subheader[0].value == md(CASE_NAME)  # hostile name: escaped, shown as text
     assert "<script>" not in at.subheader[0].value
+
+
+def test_the_page_runs_in_chinese(users, case):
+    at = cases_page("vic", case["case_id"])
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.header[0].value == "案件"
 
 
 def test_an_entity_of_the_case_opens_on_the_entity_page(users, case):
@@ -99,8 +120,8 @@ def test_an_investigator_adds_a_note_and_a_tag_which_appear_in_the_history(users
     at.text_input(key="case_tags").input("priority, germanium")
     next(b for b in at.button if b.label == "Add to the case").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
-    assert "Same director as **Hover**" in column(at, 2, "text")
-    history = at.dataframe[3].value
+    assert "Same director as **Hover**" in column(at, 3, "text")
+    history = at.dataframe[4].value
     assert ("ivy", "added") in zip(history["by"], history["action"], strict=True)
     with Workspace.open(users, read_only=True) as ws:
         stored = get_case(ws, case["case_id"])

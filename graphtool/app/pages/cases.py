@@ -8,7 +8,7 @@ import json
 
 import streamlit as st
 
-from graphtool.app import nav, state, ui
+from graphtool.app import extras, nav, state, ui
 from graphtool.app.graph import draw
 from graphtool.app.i18n import t
 from graphtool.app.pages_common import export_button
@@ -85,7 +85,19 @@ if case.subgraph.nodes:
 
 if case.alerts:
     st.markdown(f"**{t('cases.alerts')}**")
-    ui.table([{"id": a} for a in case.alerts], {"id": t("col.id")})
+    known = {a.id: a for a in extras.alerts()}
+    ui.table(
+        [
+            {
+                "score": round(known[a].score, 3) if a in known else None,
+                "rule": known[a].rule if a in known else "",
+                "summary": known[a].sentence if a in known else "",
+                "id": a,
+            }
+            for a in case.alerts
+        ],
+        {k: t(f"col.{k}") for k in ("score", "rule", "summary", "id")},
+    )
 
 st.markdown(f"**{t('cases.notes')}**")
 ui.table(
