@@ -81,6 +81,25 @@ def test_an_analyst_queries_neo4j_and_sees_rows_and_a_graph(users, neo4j_uri, cl
     assert EXPORTER in at.dataframe[0].value.iloc[0, 0]
 
 
+def test_on_neo4j_the_app_shows_and_adds_to_the_cases_the_team_shares(
+    users, neo4j_uri, clean_neo4j, monkeypatch
+):
+    from graphtool.cases import create_case, get_case, open_book
+    from graphtool.config import load_settings
+
+    monkeypatch.setenv("NEO4J_URI", neo4j_uri)
+    book = open_book(load_settings(), driver=clean_neo4j)
+    case = create_case(book, "Shared antimony case", "colleague", tags=["antimony"])
+    at = sign_in("ana", "a-pass")
+    at.switch_page("graphtool/app/pages/cases.py").run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "Shared antimony case" in [h.value for h in at.subheader]
+    at.text_area(key="case_note").input("seen from the app")
+    at.button[-1].click().run()
+    assert not at.exception
+    assert [n["text"] for n in get_case(book, case.case_id).notes] == ["seen from the app"]
+
+
 def test_a_load_from_elsewhere_shows_on_the_next_run_without_a_restart(users, tmp_path):
     from tests.support import write_csv
 

@@ -115,7 +115,8 @@ def case_form(graph: Subgraph, positions: dict[str, tuple[float, float]], entity
     from graphtool.cases import add_to_case, create_case, list_cases
 
     with st.form(f"{key}_case"):
-        existing = state.with_workspace(list_cases)
+        with state.case_book() as book:
+            existing = list_cases(book)
         names = {c.case_id: f"{c.name} · {c.case_id}" for c in existing}
         chosen = st.selectbox(
             t("case.pick"), [None, *names], format_func=lambda c: names.get(c, t("case.new"))
@@ -125,7 +126,7 @@ def case_form(graph: Subgraph, positions: dict[str, tuple[float, float]], entity
     if submitted:
         ui.authorize("edit_case", entity_id, {"case": chosen or new_name, "nodes": len(graph.nodes)})
         user = ui.user().name
-        with state.writable() as ws:
-            case_id = chosen or create_case(ws, new_name or entity_id, user).case_id
-            add_to_case(ws, case_id, user, entities=[entity_id], subgraph=graph, positions=positions)
+        with state.case_book(write=True) as book:
+            case_id = chosen or create_case(book, new_name or entity_id, user).case_id
+            add_to_case(book, case_id, user, entities=[entity_id], subgraph=graph, positions=positions)
         st.success(t("case.added", case=md(case_id)))

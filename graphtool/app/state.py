@@ -84,6 +84,24 @@ def writable(wait_s: float = BUSY_WAIT_S) -> Iterator[Workspace]:
         ws.close()
 
 
+@contextmanager
+def case_book(write: bool = False) -> Iterator[Any]:
+    """Cases where the team keeps them: on Neo4j when it is the backend (shared with the CLI and
+    colleagues, through the store's driver), else in the workspace (opened for this action only)."""
+    from graphtool.cases import open_book
+
+    config = settings()
+    if config.neo4j is not None:
+        yield open_book(config, driver=store().driver)
+        return
+    if write:
+        with writable() as ws:
+            yield open_book(config, ws)
+    else:
+        with Workspace.open(config.workspace, read_only=True) as ws:
+            yield open_book(config, ws)
+
+
 def with_workspace(fn: Callable[[Workspace], T]) -> T:
     """``fn`` on the workspace opened read-only just for this call (status, quarantine)."""
     with Workspace.open(settings().workspace, read_only=True) as ws:

@@ -1,7 +1,8 @@
 """Cases: every case with its counts; open one for its entities, saved picture, alerts, notes, tags
 and history; add a note or tags (investigator+); export its subgraph (analyst+).
 
-Cases are read from and written to the workspace, where the Network page's "add to a case" puts them.
+Cases live where the CLI keeps them: on Neo4j when it is the backend (shared by the team), else in
+the workspace (``state.case_book``).
 """
 
 import json
@@ -25,13 +26,14 @@ def add_form(case_id: str) -> None:
     tags = [x.strip() for x in tag_text.split(",") if x.strip()]
     if submitted and (note.strip() or tags):
         ui.authorize("edit_case", f"case:{case_id}", {"note": note.strip(), "tags": tags})
-        with state.writable() as ws:
-            add_to_case(ws, case_id, ui.user().name, notes=[note], tags=tags)
+        with state.case_book(write=True) as book:
+            add_to_case(book, case_id, ui.user().name, notes=[note], tags=tags)
         st.rerun()
 
 
 st.header(t("page.cases"))
-cases = {c.case_id: c for c in state.with_workspace(list_cases)}
+with state.case_book() as book:
+    cases = {c.case_id: c for c in list_cases(book)}
 if not cases:
     st.info(t("cases.none"))
     st.stop()
