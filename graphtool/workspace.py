@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import getpass
 import json
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
@@ -38,6 +39,8 @@ from loaders.tabular import sniff_delimiter
 
 SCHEMA_VERSION = "1"
 MEMORY_LIMIT = "2GB"  # DuckDB's share of memory (it spills beyond); a 1M-line load peaks under 4 GiB
+# How long opening waits while someone else holds the file (the app reading it, another load).
+BUSY_WAIT_S = 30.0
 SQL_TYPES = {
     "string": "VARCHAR",
     "string[]": "VARCHAR[]",
@@ -180,22 +183,27 @@ class Workspace:
         self.model = load_model()
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False) -> Workspace:
+    def open(cls, path: str | Path, read_only: bool = False, wait_s: float = BUSY_WAIT_S) -> Workspace:
+        """Open the file; while another connection holds it in a way that excludes this one (the
+        app reading it, a load writing it), wait up to ``wait_s`` seconds before giving up."""
         path = Path(path)
         if read_only and not path.exists():
             raise WorkspaceError(f"workspace {path} does not exist; load data first (graphtool load ...)")
-        try:
-            con = duckdb.connect(str(path), read_only=read_only)
-        except duckdb.Error as exc:
-            raise WorkspaceError(f"cannot open workspace {path}: {exc}") from exc
+        deadline = time.monotonic() + wait_s
+        while True:
+            try:
+                con = duckdb.connect(str(path), read_only=read_only)
+                break
+            except duckdb.Error as exc:
+                if not _busy(exc) or time.monotonic() > deadline:
+                    hint = " (another process is using it; try again when it is done)" if _busy(exc) else ""
+                    raise WorkspaceError(f"cannot open workspace {path}: {exc}{hint}") from exc
+                time.sleep(0.2)
         con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")  # beyond it DuckDB spills to disk
         con.execute("SET enable_progress_bar = false")  # DuckDB would draw its own bars on stdout
         con.execute(
             "SET preserve_insertion_order = false"
         )  # rows carry their own row_no: lets inserts run in parallel
-        con.execute(
-            "SET preserve_insertion_order = false"
-        )  # rows carry their own row_no; inserts run in parallel
         ws = cls(path, con, read_only)
         if not read_only:
             ws._create()
@@ -701,6 +709,12 @@ class Workspace:
             [file_id, batch_id],
         )
         return dict(con.execute("SELECT type, count(*) FROM t_erows GROUP BY type ORDER BY type").fetchall())
+
+
+def _busy(exc: duckdb.Error) -> bool:
+    """A lock held by another process, or another connection of this process opened differently."""
+    text = str(exc).lower()
+    return "lock" in text or "different configuration" in text
 
 
 def _user() -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from graphtool.errors import WorkspaceError
 from graphtool.status import status
 from graphtool.workspace import Workspace
 from loaders import load_file
@@ -175,3 +176,24 @@ def test_rows_written_in_several_chunks_settle_as_one_file(ws, tmp_path, monkeyp
     assert (report.rows_read, report.loaded, report.duplicates, report.quarantined) == (7, 5, 1, 1)
     conflicts = ws.con.execute("SELECT kept_value, other_value, row_no FROM conflicts").fetchall()
     assert conflicts == [("宁波恒达稀有金属有限公司", "宁波恒达稀有金属有眼公司", 4)]
+
+
+def test_a_writer_waits_while_the_app_reads_then_opens(tmp_path):
+    import threading
+
+    path = tmp_path / "ws.duckdb"
+    Workspace.open(path).close()
+    reader = Workspace.open(path, read_only=True)  # the app building its graph index
+    threading.Timer(0.5, reader.close).start()
+    with Workspace.open(path, wait_s=20) as ws:  # a load started meanwhile
+        assert not ws.read_only
+
+
+def test_a_writer_gives_up_with_a_clear_message_when_the_file_stays_busy(tmp_path):
+    path = tmp_path / "ws.duckdb"
+    Workspace.open(path).close()
+    with (
+        Workspace.open(path, read_only=True),
+        pytest.raises(WorkspaceError, match="another process is using it"),
+    ):
+        Workspace.open(path, wait_s=0.3)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -19,7 +18,6 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from graphtool.config import Settings, load_settings
-from graphtool.errors import WorkspaceError
 from graphtool.workspace import Workspace
 
 T = TypeVar("T")
@@ -68,20 +66,8 @@ def cached(name: str, *args: Any, **kwargs: Any) -> Any:
 @contextmanager
 def writable(wait_s: float = BUSY_WAIT_S) -> Iterator[Workspace]:
     """The workspace open for writing, for one action only; waits briefly if a load holds it."""
-    path = settings().workspace
-    deadline = time.monotonic() + wait_s
-    while True:
-        try:
-            ws = Workspace.open(path)
-            break
-        except WorkspaceError as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
-    try:
+    with Workspace.open(settings().workspace, wait_s=wait_s) as ws:
         yield ws
-    finally:
-        ws.close()
 
 
 @contextmanager
