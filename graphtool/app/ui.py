@@ -83,6 +83,14 @@ def table(rows: list[dict[str, Any]] | pd.DataFrame, columns: dict[str, str] | N
     return st.dataframe(frame, hide_index=True, width="stretch", **kw)
 
 
+def table_or_none(rows: list[dict[str, Any]], columns: dict[str, str]) -> None:
+    """``table`` when there are rows, else one quiet "none" line (an empty grid reads as an error)."""
+    if rows:
+        table(rows, columns)
+    else:
+        st.caption(t("entity.none"))
+
+
 def cell(value: Any) -> Any:
     """A property value as table text (one column may hold names, numbers, dates and lists)."""
     if isinstance(value, list | tuple | set):

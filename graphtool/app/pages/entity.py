@@ -64,24 +64,12 @@ tabs = st.tabs(
     ]
 )
 with tabs[0]:
-    if about["roles"]:
-        ui.table(about["roles"], {k: t(f"col.{k}") for k in ("relationship", "direction", "count")})
-    else:
-        st.caption(t("entity.none"))
+    ui.table_or_none(about["roles"], {k: t(f"col.{k}") for k in ("relationship", "direction", "count")})
 with tabs[1]:
-    members = named(about["same_as"], [])
-    if members:
-        ui.table(
-            members,
-            {
-                "name": t("col.name"),
-                "other": t("col.id"),
-                "score": t("col.score"),
-                "features": t("col.reasons"),
-            },
-        )
-    else:
-        st.caption(t("entity.none"))
+    ui.table_or_none(
+        named(about["same_as"], []),
+        {"name": t("col.name"), "other": t("col.id"), "score": t("col.score"), "features": t("col.reasons")},
+    )
     judgement_form(entity_id)
 with tabs[2]:
     hits = extras.list_hits([entity_id])
@@ -103,13 +91,9 @@ with tabs[3]:
     for direction, title in (("up", "entity.ownership_up"), ("down", "entity.ownership_down")):
         rows = [r for r in named(about["ownership"], []) if r["direction"] == direction]
         st.markdown(f"**{t(title)}**")
-        if rows:
-            ui.table(
-                rows,
-                {"name": t("col.name"), "percent": "%", "start_date": t("col.date"), "other": t("col.id")},
-            )
-        else:
-            st.caption(t("entity.none"))
+        ui.table_or_none(
+            rows, {"name": t("col.name"), "percent": "%", "start_date": t("col.date"), "other": t("col.id")}
+        )
 with tabs[4]:
     if about["timeline"]:
         frame = pd.DataFrame(about["timeline"]).pivot_table(
@@ -119,20 +103,16 @@ with tabs[4]:
     else:
         st.caption(t("entity.none"))
 with tabs[5]:
-    rows = named(about["partners"], [])
-    if rows:
-        ui.table(
-            rows,
-            {
-                "name": t("col.name"),
-                "value_usd": t("col.value_usd"),
-                "lines": t("col.count"),
-                "goods": t("col.goods"),
-                "other": t("col.id"),
-            },
-        )
-    else:
-        st.caption(t("entity.none"))
+    ui.table_or_none(
+        named(about["partners"], []),
+        {
+            "name": t("col.name"),
+            "value_usd": t("col.value_usd"),
+            "lines": t("col.count"),
+            "goods": t("col.goods"),
+            "other": t("col.id"),
+        },
+    )
 with tabs[6]:
     mine = [a for a in extras.alerts() if entity_id in a.entities]
     if mine:
