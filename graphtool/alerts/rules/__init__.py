@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from graphtool.alerts.model import Fact, as_date
@@ -105,3 +105,20 @@ def controlled(row: dict[str, Any], params: dict[str, Any]) -> bool:
     return row["control_rule"] is not None and (
         condition is None or re.search(condition, row.get("specs") or "") is not None
     )
+
+
+def control_starts(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
+    """Reference data for rules that compare dates with each control rule's effective date."""
+    rules = control_rules().rules
+    return {"rule_ids": [r.id for r in rules], "rule_starts": [str(r.effective_from) for r in rules]}
+
+
+def densest_window(lines: list[dict[str, Any]], window: int) -> list[dict[str, Any]]:
+    """The largest set of lines within ``window`` days of each other (earliest such set on ties)."""
+    best: list[dict[str, Any]] = []
+    days = dates(lines)
+    for i, start in enumerate(days):
+        inside = [r for r, d in zip(lines[i:], days[i:], strict=True) if d <= start + timedelta(days=window)]
+        if len(inside) > len(best):
+            best = inside
+    return best

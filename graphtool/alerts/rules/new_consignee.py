@@ -15,20 +15,18 @@ from graphtool.alerts.rules import (
     DECLARATION_SQL,
     PARTIES_SQL,
     REGISTER_SQL,
+    control_starts,
     controlled,
     dates,
     day_span,
     declaration_fact,
+    densest_window,
     fetch,
     group,
 )
-from graphtool.controls import control_rules
 from graphtool.workspace import Workspace
 
-
-def reference(ws: Workspace, params: dict[str, Any]) -> dict[str, Any]:
-    rules = control_rules().rules
-    return {"rule_ids": [r.id for r in rules], "rule_starts": [str(r.effective_from) for r in rules]}
+reference = control_starts  # the engine asks each rule module for ``reference``
 
 
 SQL = f"""
@@ -51,17 +49,6 @@ def rows(ws: Workspace, params: dict[str, Any]) -> list[dict[str, Any]]:
     return fetch(ws, SQL, params)
 
 
-def _burst(lines: list[dict[str, Any]], window: int) -> list[dict[str, Any]]:
-    """The largest set of lines within ``window`` days of each other (earliest such set on ties)."""
-    best: list[dict[str, Any]] = []
-    days = dates(lines)
-    for i, start in enumerate(days):
-        inside = [r for r, d in zip(lines[i:], days[i:], strict=True) if d <= start + timedelta(days=window)]
-        if len(inside) > len(best):
-            best = inside
-    return best
-
-
 def _grace(row: dict[str, Any], params: dict[str, Any]) -> date:
     return as_date(row["since"]) - timedelta(days=params["grace_days"])
 
@@ -70,12 +57,12 @@ def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding
     rows = [r for r in rows if controlled(r, params)]
     out = []
     for consignee, lines in group(rows, lambda r: r["consignee"]).items():
-        burst = _burst(lines, params["window_days"])
+        burst = densest_window(lines, params["window_days"])
         exporters = sorted({r["exporter"] for r in burst})
         if len(burst) >= params["min_lines"] and len(exporters) >= params["min_exporters"]:
             indicators, window = ["C5", "B12"], params["window_days"]
         else:
-            burst = _burst(lines, params["surge_days"])
+            burst = densest_window(lines, params["surge_days"])
             exporters = sorted({r["exporter"] for r in burst})
             registered = lines[0]["incorporated"]
             if (

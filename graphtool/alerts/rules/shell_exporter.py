@@ -11,6 +11,7 @@ from graphtool.alerts.model import Fact, Finding
 from graphtool.alerts.rules import (
     DECLARATION_SQL,
     PARTIES_SQL,
+    control_starts,
     controlled,
     dates,
     day_span,
@@ -18,8 +19,9 @@ from graphtool.alerts.rules import (
     fetch,
     group,
 )
-from graphtool.alerts.rules.new_consignee import reference  # noqa: F401 - control rule start dates
 from graphtool.workspace import Workspace
+
+reference = control_starts  # the engine asks each rule module for ``reference``
 
 SQL = f"""
 WITH starts AS (SELECT unnest($rule_ids) AS rule, CAST(unnest($rule_starts) AS DATE) AS since),

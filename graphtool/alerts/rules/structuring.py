@@ -15,10 +15,10 @@ from graphtool.alerts.rules import (
     dates,
     day_span,
     declaration_fact,
+    densest_window,
     fetch,
     group,
 )
-from graphtool.alerts.rules.new_consignee import _burst
 from graphtool.workspace import Workspace
 
 SQL = f"""
@@ -40,7 +40,7 @@ def findings(rows: list[dict[str, Any]], params: dict[str, Any]) -> list[Finding
     rows = [r for r in rows if controlled(r, params) or (r["uv"] or 0) >= params["dense_usd_per_kg"]]
     out = []
     for consignee, lines in group(rows, lambda r: r["consignee"]).items():
-        burst = _burst(lines, params["window_days"])
+        burst = densest_window(lines, params["window_days"])
         if len(burst) < params["min_parcels"]:
             continue
         exporters = sorted({r["exporter"] for r in burst})
