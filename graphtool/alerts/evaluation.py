@@ -25,6 +25,7 @@ TARGETS = {
     "shared_contacts": ["shared_contacts"],
     "phoenix": ["phoenix"],
     "shell_exporter": ["shell_exporter"],
+    "hidden_foreign_owner": ["hidden_foreign_owner"],
     "forwarder_consignee": ["forwarder_consignee"],
     "network_risk": ["listed_party_variant"],
     "country_surge": ["trade_surge"],

@@ -37,9 +37,8 @@ from graphtool.investigations.ubo import Owner, compute_ubo, valid_on
 from graphtool.subgraph import Edge, Node
 from graphtool.workspace import Workspace
 
-CYPHER_MAX_DEPTH = (
-    10  # the bound of the variable-length pattern in queries/alerts/hidden_foreign_owner.cypher
-)
+# The bound of the variable-length pattern in queries/alerts/hidden_foreign_owner.cypher.
+CYPHER_MAX_DEPTH = 10
 
 # Exporters of controlled lines and everything up to max_depth ownership levels above them; the
 # candidates are those with a party of another country (nationality, else country) up there.
