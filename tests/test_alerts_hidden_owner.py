@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from graphtool.alerts import Neo4jSource
+from graphtool.alerts import Neo4jSource, alert, run_alerts
 from graphtool.alerts.engine import run
 from graphtool.config import Neo4jSettings
 from graphtool.neo4j_push import push
@@ -152,6 +152,17 @@ def test_a_chain_through_an_offshore_and_a_bvi_holding_to_a_foreign_person_is_fl
     sources = {f.label: f.file for f in found.facts}
     assert sources == {"OWNS": "ownership.csv", "Person": "ownership.csv", "Declaration": "declarations.csv"}
     assert all(f.row_no and f.file_id for f in found.facts)
+
+
+def test_the_stored_alert_shows_the_ownership_chain_as_evidence(workspace):
+    with Workspace.open(workspace) as ws:
+        stored = run_alerts(ws, ["hidden_foreign_owner"])
+        shown = alert(ws, next(a.id for a in stored if a.key == C("E1")))
+    graph = shown.evidence
+    owners = {graph.nodes[e.src].caption for e in graph.edges.values() if e.type == "OWNS"}
+    assert owners == {"Cardinal Holdings Limited", "Island Vertex Ltd.", "David Johnson"}
+    assert set(shown.declarations) <= set(graph.nodes)
+    assert all(e.provenance.file_id and e.provenance.row_no for e in graph.edges.values())
 
 
 def test_owners_under_the_threshold_domestic_owners_and_uncontrolled_goods_raise_nothing(alerts):
