@@ -36,12 +36,13 @@ CALL (x, chains) {
   WHERE d.control_rule IS NOT NULL
   WITH DISTINCT c
   CALL (c) {
+    RETURN c AS r
+    UNION
     MATCH (r:Company)
-    WHERE r = c OR (r.name_norm = c.name_norm AND (r.country = c.country OR (r.country IS NULL AND c.country IS NULL)))
+    WHERE r.name_norm = c.name_norm AND (r.country = c.country OR (r.country IS NULL AND c.country IS NULL))
     RETURN r
     UNION
     MATCH (c)-[:SAME_AS]-(r:Company)
-    WHERE r <> c
     RETURN r
   }
   MATCH (r)<-[l:OWNS|CONTROLS|OFFICER_OF]-(party)
