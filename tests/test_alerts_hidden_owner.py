@@ -14,10 +14,12 @@ gallium to Sunrise Supply in Singapore unless said otherwise):
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from graphtool.alerts import Neo4jSource, alert, run_alerts
-from graphtool.alerts.engine import run
+from graphtool.alerts import AlertError, Neo4jSource, alert, run_alerts
+from graphtool.alerts.engine import Embedded, detect, rule_specs, run
 from graphtool.config import Neo4jSettings
 from graphtool.neo4j_push import push
 from graphtool.normalise.uscc import make_uscc
@@ -200,6 +202,13 @@ def test_alerts_are_ranked_and_deterministic(workspace, alerts):
     ]
     assert [a.score for a in again] == sorted((a.score for a in again), reverse=True)
     assert len(alerts) == len({a.key for a in again}) == 4  # one alert per exporter: E1, E3, E7, E8
+
+
+def test_a_chain_depth_beyond_the_cypher_bound_is_refused_by_name(workspace):
+    spec = rule_specs()["hidden_foreign_owner"]
+    deeper = replace(spec, params={**spec.params, "max_depth": 11})
+    with Workspace.open(workspace) as ws, pytest.raises(AlertError, match="hidden_foreign_owner: max_depth"):
+        detect(ws, deeper, Embedded())
 
 
 def test_neo4j_gives_the_same_alerts(workspace, clean_neo4j, neo4j_target):
