@@ -13,12 +13,21 @@ run's rows in ``list_hits``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pyarrow as pa
 
-from graphtool.normalise.names import NameForm, containment, forms_conflict, similarity
+from graphtool.normalise.names import (
+    NameForm,
+    containment,
+    forms_conflict,
+    may_contain,
+    similarity,
+    similarity_bounds,
+)
 from graphtool.resolution.blocking import shared_words, similar_names
 from graphtool.resolution.records import Party, load_list_entries, load_parties
 from graphtool.resolution.runs import next_run_id, record_run
@@ -73,6 +82,20 @@ def _types_agree(party: Party, entry: Party) -> bool:
     return entry.entity_type in (None, "unknown") or party_type in (None, "unknown", entry.entity_type)
 
 
+def _worth_scoring(
+    pforms: list[NameForm], eforms: list[NameForm], candidates: set[tuple[int, int]], people: set[int]
+) -> list[list[int]]:
+    """The candidate pairs that may reach a threshold, in the set's order (of two equal scores the
+    first one found is kept). Bounds computed in C drop the million pairs that cannot."""
+    pairs = np.fromiter(itertools.chain.from_iterable(candidates), dtype=np.int64, count=2 * len(candidates))
+    pairs = pairs.reshape(-1, 2)
+    person = np.zeros(len(pforms), dtype=bool)
+    person[list(people)] = True
+    floor = min(settings()["screening"]["name"], settings()["screening"]["chinese_name"]) - 1e-9
+    bounds = similarity_bounds(pforms, eforms, pairs, word_order=~person[pairs[:, 0]])
+    return pairs[(bounds >= floor) | may_contain(pforms, eforms, pairs)].tolist()
+
+
 def name_hits(
     parties: list[Party], entries: list[Party]
 ) -> dict[tuple[int, int], tuple[float, float, str, str]]:
@@ -84,7 +107,7 @@ def name_hits(
     candidates |= shared_words(pforms, eforms, blocking["max_block"])
     people = {u for u, held in enumerate(pholders) if any(parties[i].label == "Person" for i, _ in held)}
     best: dict[tuple[int, int], tuple[float, float, str, str]] = {}
-    for u, v in candidates:
+    for u, v in _worth_scoring(pforms, eforms, candidates, people):
         a, b = pforms[u], eforms[v]
         score = similarity(a, b, word_order=u not in people)  # people: "LI, Fangwei" = "Fangwei Li"
         threshold = cfg["chinese_name"] if a.hanzi and b.hanzi else cfg["name"]

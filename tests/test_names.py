@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import itertools
+
+import numpy as np
 import pytest
 
-from graphtool.normalise.names import containment, forms_conflict, name_form, romanise, similarity
+from graphtool.normalise.names import (
+    containment,
+    forms_conflict,
+    may_contain,
+    name_form,
+    romanise,
+    similarity,
+    similarity_bounds,
+)
 
 HENGDA = [
     "宁波恒达稀有金属有限公司",
@@ -102,3 +113,31 @@ def test_a_short_alias_is_contained_in_the_full_name_with_generic_words_only():
 def test_a_legal_form_glued_to_the_last_word_is_removed():
     glued = name_form("Sinotech (Dalian) Carbon and GraphiteCorporation")
     assert glued.latin == name_form("SINOTECH DALIAN CARBON AND GRAPHITE CORPORATION").latin
+
+
+def test_the_fast_bounds_never_drop_a_pair_the_full_comparison_would_keep():
+    names = [
+        *HENGDA,
+        "深圳恒大稀有金属有限公司",
+        "Xiamen Tengda Rare Metals Co., Ltd.",
+        "LI, Fangwei",
+        "Fangwei Li",
+        "LIMMT",
+        "LIMMT ECONOMIC AND TRADE COMPANY, LTD.",
+        "Bluewater Materials",
+        "Bluewater Semiconductor K.K.",
+        "Apex Alloys Trading Co., Ltd",
+        "APEX ALLOY TRADING COMPANY LIMITED",
+        "",
+    ]
+    forms = [name_form(n) for n in names]
+    pairs = np.array(list(itertools.product(range(len(forms)), repeat=2)), dtype=np.int64)
+    contained = may_contain(forms, forms, pairs)
+    for word_order in (True, False):
+        bounds = similarity_bounds(forms, forms, pairs, np.full(len(pairs), word_order))
+        for (i, j), bound, may in zip(pairs.tolist(), bounds, contained, strict=True):
+            assert similarity(forms[i], forms[j], word_order) <= bound, (names[i], names[j])
+            assert may or not containment(forms[i], forms[j]), (names[i], names[j])
+    assert contained[
+        names.index("LIMMT") * len(names) + names.index("LIMMT ECONOMIC AND TRADE COMPANY, LTD.")
+    ]

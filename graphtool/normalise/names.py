@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import yaml
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -431,6 +433,46 @@ def similarity(a: NameForm, b: NameForm, word_order: bool = True) -> float:
             own = max(own, fuzz.token_sort_ratio(" ".join(a.distinctive), " ".join(b.distinctive)))
         whole = min(whole, (whole + own) / 2)
     return whole / 100
+
+
+def similarity_bounds(
+    left: Sequence[NameForm], right: Sequence[NameForm], pairs: np.ndarray, word_order: np.ndarray
+) -> np.ndarray:
+    """For each row (i, j) of ``pairs``, a number ``similarity(left[i], right[j], word_order[row])``
+    never exceeds.
+
+    Computed in C on every core: screening has a million candidate pairs, almost all far apart,
+    and only those whose bound reaches a threshold need ``similarity`` itself (in Python). The
+    bound is the whole-name score before the trade-name average can lower it: the characters'
+    ratio for two Chinese names, else the compact ratio (or the token-sorted one if larger, for
+    names in any word order).
+    """
+    rows, cols = pairs[:, 0], pairs[:, 1]
+
+    def scores(scorer, attribute: str, which: np.ndarray) -> np.ndarray:
+        chosen = np.flatnonzero(which)
+        a = np.array([getattr(f, attribute) for f in left], dtype=object)[rows[chosen]].tolist()
+        b = np.array([getattr(f, attribute) for f in right], dtype=object)[cols[chosen]].tolist()
+        found = np.zeros(len(pairs))
+        found[chosen] = process.cpdist(a, b, scorer=scorer, dtype=np.float64, workers=-1)
+        return found
+
+    chinese = np.array([bool(f.hanzi) for f in left], dtype=bool)[rows]
+    chinese &= np.array([bool(f.hanzi) for f in right], dtype=bool)[cols]
+    any_order = ~word_order & ~chinese
+    latin = np.maximum(
+        scores(fuzz.ratio, "compact", ~chinese), scores(fuzz.token_sort_ratio, "latin", any_order)
+    )
+    return np.where(chinese, scores(fuzz.ratio, "hanzi", chinese), latin) / 100
+
+
+def may_contain(left: Sequence[NameForm], right: Sequence[NameForm], pairs: np.ndarray) -> np.ndarray:
+    """For each row (i, j) of ``pairs``, False where ``containment(left[i], right[j])`` is surely
+    False: a name contains another only when both have the same distinctive words."""
+    ids: dict[frozenset[str], int] = {}
+    left_ids = np.array([ids.setdefault(frozenset(f.distinctive), len(ids)) for f in left], dtype=np.int64)
+    right_ids = np.array([ids.setdefault(frozenset(f.distinctive), len(ids)) for f in right], dtype=np.int64)
+    return left_ids[pairs[:, 0]] == right_ids[pairs[:, 1]]
 
 
 def containment(a: NameForm, b: NameForm) -> bool:
