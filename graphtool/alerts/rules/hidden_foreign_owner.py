@@ -39,6 +39,8 @@ from graphtool.workspace import Workspace
 
 # The bound of the variable-length pattern in queries/alerts/hidden_foreign_owner.cypher.
 CYPHER_MAX_DEPTH = 10
+OWNS_PROPERTIES = ("percent", "percent_min", "percent_max", "interest", "declared_indirect")
+OWNS_DATES = ("start_date", "end_date")
 
 # Exporters of controlled lines and everything up to max_depth ownership levels above them; the
 # candidates are those with a party of another country (nationality, else country) up there.
@@ -111,16 +113,8 @@ def _node(row: dict[str, Any]) -> Node:
 
 
 def _edge(row: dict[str, Any]) -> Edge:
-    keys = (
-        "percent",
-        "percent_min",
-        "percent_max",
-        "interest",
-        "declared_indirect",
-        "start_date",
-        "end_date",
-    )
-    props = {k: as_date(row[k]) if k.endswith("_date") else row[k] for k in keys if row[k] is not None}
+    props = {k: row[k] for k in OWNS_PROPERTIES if row[k] is not None}
+    props |= {k: as_date(row[k]) for k in OWNS_DATES if row[k] is not None}
     return Edge(row["id"], "OWNS", row["src"], row["dst"], props)
 
 
@@ -150,6 +144,7 @@ def foreign_owners(
         unknown.update({o.id: o for o in foreign if held(o) is None})
         if above:
             flagged_lines += period
+    flagged_lines.sort(key=lambda r: (str(r["day"]), r["decl"]))
     return flagged, {k: v for k, v in unknown.items() if k not in flagged}, flagged_lines
 
 
