@@ -370,6 +370,20 @@ def _chinese_parts(run: str) -> list[tuple[str, str]]:
     return parts
 
 
+def load_tables() -> None:
+    """Read the word tables and the pinyin dictionary now: worker processes forked later share them."""
+    for table in (
+        _synonyms,
+        _stopwords,
+        _vocabulary,
+        _single_word_forms,
+        _legal_forms,
+        _terms_by_sound,
+        _syllables,
+    ):
+        table()
+
+
 @lru_cache(maxsize=262144)
 def name_form(name: str) -> NameForm:
     """The comparable forms of one name; the original text is kept as it was."""

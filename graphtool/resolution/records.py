@@ -14,9 +14,10 @@ from functools import cached_property, lru_cache
 
 from graphtool.errors import GraphtoolError
 from graphtool.normalise import contacts
-from graphtool.normalise.names import ANY_FORM, NameForm, name_form
+from graphtool.normalise.names import ANY_FORM, NameForm, load_tables, name_form
 from graphtool.normalise.text import name_norm
 from graphtool.normalise.uscc import uscc_is_valid
+from graphtool.parallel import map_chunks
 from graphtool.workspace import Workspace, node_table
 
 _ACRONYM = re.compile(r"\s*\(\s*[A-Z]{2,6}\s*\)\s*$")
@@ -113,6 +114,21 @@ def _names(name: str | None, aliases: list[str] | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _name_forms(names: list[str]) -> list[NameForm]:
+    return [name_form(n) for n in names]
+
+
+def with_forms(parties: list[Party]) -> list[Party]:
+    """``parties`` with the forms of their names set, each distinct name's computed once, on every
+    core: a quarter of the time of resolution and screening goes into name forms."""
+    names = list(dict.fromkeys(n for p in parties for n in p.names))
+    load_tables()  # once, before the workers fork
+    forms = dict(zip(names, map_chunks(_name_forms, names), strict=True))
+    for party in parties:
+        party.forms = [forms[n] for n in party.names]
+    return parties
+
+
 def load_companies(ws: Workspace) -> list[Party]:
     linked = _linked_contacts(ws, "Company")
     rows = ws.con.execute(
@@ -204,7 +220,7 @@ def load_list_entries(
                 list_name=list_name,
             )
         )
-    return entries
+    return with_forms(entries)
 
 
 def load_parties(ws: Workspace, labels: tuple[str, ...] = ("Company", "Person")) -> list[Party]:
@@ -212,4 +228,4 @@ def load_parties(ws: Workspace, labels: tuple[str, ...] = ("Company", "Person"))
     unknown = [label for label in labels if label not in loaders]
     if unknown:
         raise GraphtoolError(f"cannot match {', '.join(unknown)}: only Company and Person nodes are parties")
-    return [p for label in labels for p in loaders[label](ws)]
+    return with_forms([p for label in labels for p in loaders[label](ws)])
