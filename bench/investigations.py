@@ -3,6 +3,7 @@
 Two steps, because loading Neo4j takes a while and the server must outlive one measuring run::
 
     python bench/investigations.py serve --workspace COPY.duckdb   # start a local Neo4j, push, keep serving
+    python bench/investigations.py serve --workspace COPY.duckdb --data DB  # or serve an imported database
     python bench/investigations.py run --workspace COPY.duckdb --neo4j-uri bolt://127.0.0.1:PORT
 
 ``serve`` writes the server's URI to ``bench/out/neo4j-1m.json`` once the push is done and keeps the
@@ -30,8 +31,10 @@ from common import OUT, machine, save
 SAMPLES = 100
 
 
-def serve(workspace: Path) -> None:
-    """Start a local Neo4j with room for the 1M graph, push the workspace, keep it up."""
+def serve(workspace: Path, data: Path | None = None) -> None:
+    """Start a local Neo4j with room for the 1M graph, push the workspace, keep it up. With ``data``
+    (a database folder made by ``bench/push_neo4j.py --keep``: the same graph, imported), serve that
+    folder instead of pushing: the push takes an hour or more on this machine."""
     import neo4j
 
     from graphtool import neo4j_server
@@ -39,15 +42,19 @@ def serve(workspace: Path) -> None:
     from graphtool.neo4j_push import push
     from graphtool.workspace import Workspace
 
-    neo4j_server.JVM_FLAGS = ("-Xms1g", "-Xmx3g", *neo4j_server.JVM_FLAGS[2:])
-    server = neo4j_server.LocalNeo4j(settings={"server.memory.pagecache.size": "2g"}, startup_timeout=300)
+    settings = {"server.memory.pagecache.size": "2g"}
+    if data:
+        settings["server.directories.data"] = str(data)
+    server = neo4j_server.LocalNeo4j(settings=settings, heap="3g", startup_timeout=300)
     server.start()
-    settings = Neo4jSettings(uri=server.uri)
-    started = time.perf_counter()
-    with Workspace.open(workspace) as ws, neo4j.GraphDatabase.driver(server.uri, auth=None) as driver:
-        report = push(ws, settings, driver)
-    seconds = time.perf_counter() - started
-    info = {"uri": server.uri, "home": str(server.home), "push_seconds": seconds, **report.as_dict()}
+    info: dict[str, Any] = {"uri": server.uri, "home": str(server.home)}
+    if data:
+        info["data"] = str(data)
+    else:
+        started = time.perf_counter()
+        with Workspace.open(workspace) as ws, neo4j.GraphDatabase.driver(server.uri, auth=None) as driver:
+            report = push(ws, Neo4jSettings(uri=server.uri), driver)
+        info |= {"push_seconds": time.perf_counter() - started, **report.as_dict()}
     save("neo4j-1m", info)
     print(json.dumps(info), flush=True)
     stop = {signal.SIGINT, signal.SIGTERM}
@@ -172,12 +179,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("command", choices=("serve", "run"))
     parser.add_argument("--workspace", type=Path, required=True)
     parser.add_argument("--neo4j-uri")
+    parser.add_argument("--data", type=Path, help="serve: an imported database folder instead of a push.")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--no-embedded", action="store_true", help="Measure Neo4j only.")
     parser.add_argument("--samples", type=int, default=SAMPLES, help="Random starts per investigation.")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.workspace)
+        serve(args.workspace, args.data)
         return 0
     result = run(args.workspace, args.neo4j_uri, args.seed, not args.no_embedded, args.samples)
     path = save("investigations-neo4j" if args.no_embedded else "investigations", result)

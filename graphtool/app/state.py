@@ -9,7 +9,9 @@ for the action itself (``writable``), so a load from the CLI can run while the a
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,6 +41,9 @@ def _store(config: Settings) -> Any:
 
 
 def _warm(store: Any) -> None:
+    """Build the index at the lowest CPU priority: pages people are looking at come first."""
+    with contextlib.suppress(OSError):  # Linux takes a thread id here; elsewhere this is a no-op
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
         store.index()
     except Exception:  # the first page that needs the index reports the problem as a message
