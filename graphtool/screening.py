@@ -38,7 +38,7 @@ KINDS = ("identifier", "name", "alias", "address", "phone", "email")  # stronges
 _TYPES = {"Company": "company", "Person": "person"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Hit:
     party_id: str
     entry_id: str
@@ -77,9 +77,8 @@ def _how(a: NameForm, b: NameForm) -> str:
     return "spelling"
 
 
-def _types_agree(party: Party, entry: Party) -> bool:
-    party_type = _TYPES.get(party.label, party.entity_type)
-    return entry.entity_type in (None, "unknown") or party_type in (None, "unknown", entry.entity_type)
+def _types_agree(party_type: str | None, entry_type: str | None) -> bool:
+    return entry_type in (None, "unknown") or party_type in (None, "unknown", entry_type)
 
 
 def _worth_scoring(
@@ -106,6 +105,7 @@ def name_hits(
     candidates = similar_names(pforms, blocking["prefilter"], blocking["max_block"], right=eforms)
     candidates |= shared_words(pforms, eforms, blocking["max_block"])
     people = {u for u, held in enumerate(pholders) if any(parties[i].label == "Person" for i, _ in held)}
+    party_types = [_TYPES.get(p.label, p.entity_type) for p in parties]
     best: dict[tuple[int, int], tuple[float, float, str, str]] = {}
     for u, v in _worth_scoring(pforms, eforms, candidates, people):
         a, b = pforms[u], eforms[v]
@@ -119,13 +119,13 @@ def name_hits(
             reason += f", legal forms differ ({a.legal_form} vs {b.legal_form})"
         if score < threshold:
             continue
+        held = [(j, "name" if k == 0 else "alias", entries[j].entity_type) for j, k in eholders[v]]
         for i, _ in pholders[u]:
-            for j, k in eholders[v]:
-                if not _types_agree(parties[i], entries[j]):
-                    continue
-                kind = "name" if k == 0 else "alias"
-                if (i, j) not in best or score > best[(i, j)][0]:
-                    best[(i, j)] = (score, threshold, kind, f"{kind} {reason}")
+            for j, kind, entry_type in held:
+                if _types_agree(party_types[i], entry_type):
+                    known = best.get((i, j))
+                    if known is None or score > known[0]:
+                        best[(i, j)] = (score, threshold, kind, f"{kind} {reason}")
     return best
 
 
@@ -170,9 +170,11 @@ def screen_parties(parties: list[Party], entries: list[Party]) -> list[Hit]:
             country = f"same country {party.country}"
         else:
             country = ""
-        if score < threshold and (i, j) not in hits:
-            continue
-        h = hit(i, j)
+        h = hits.get((i, j))
+        if h is None:
+            if score < threshold:
+                continue
+            h = hits[(i, j)] = Hit(party.id, entry.id)
         h.kinds[kind] = score
         h.reasons.insert(0, reason + (f"; {country}" if country else ""))
     for h in hits.values():

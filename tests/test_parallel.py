@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+from dataclasses import astuple
 
 from graphtool.parallel import cores, map_chunks
 from graphtool.resolution.records import Party, with_forms
@@ -74,4 +75,4 @@ def test_screening_finds_the_same_hits_with_name_forms_from_workers_or_from_one_
     in_workers = screen_parties(with_forms(parties), with_forms(entries))
     in_process = screen_parties(*_parties())  # forms computed on first use, in this process
     assert len(in_workers) > 300
-    assert [vars(h) for h in in_workers] == [vars(h) for h in in_process]
+    assert [astuple(h) for h in in_workers] == [astuple(h) for h in in_process]
