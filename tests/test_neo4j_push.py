@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphtool.config import Neo4jSettings
-from graphtool.neo4j_push import push
+from graphtool.neo4j_push import Push, edge_groups, push
 from graphtool.status import status
 from graphtool.workspace import Workspace
 from loaders import load_file
@@ -83,6 +83,31 @@ def test_an_interrupted_push_resumes_where_it_stopped(workspace, clean_neo4j, ne
         push(workspace, settings, clean_neo4j, batch_rows=2, progress=stop_after_three)
     resumed = push(workspace, settings, clean_neo4j, batch_rows=2)
     assert resumed.skipped_batches == 3
+    s = status(workspace)
+    assert counts(clean_neo4j) == (s["nodes"], s["edges"])
+
+
+def test_a_push_cut_short_in_the_relationships_never_doubles_one_even_when_its_records_are_lost(
+    workspace, clean_neo4j, neo4j_target
+):
+    """A first load CREATEs relationships; once the server holds some of a group, the rest is MERGEd,
+    even when the workspace lost its record of the batches the server already has."""
+    settings = Neo4jSettings(neo4j_target.uri, *(neo4j_target.auth or (None, None)))
+    first = Push(workspace, settings, clean_neo4j, batch_rows=2)
+    first.constraints()
+    first.nodes()
+    group = edge_groups(workspace)[0]
+    assert first.first_load(*group)
+
+    def stop_after_one(rows):
+        raise KeyboardInterrupt
+
+    first.progress = stop_after_one
+    with pytest.raises(KeyboardInterrupt):
+        first.relationships([group])
+    assert not first.first_load(*group)
+    workspace.con.execute("DELETE FROM push_checkpoints")  # as if the records had never been written
+    push(workspace, settings, clean_neo4j, batch_rows=2)
     s = status(workspace)
     assert counts(clean_neo4j) == (s["nodes"], s["edges"])
 
