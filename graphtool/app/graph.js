@@ -5,17 +5,12 @@
 
 const views = new WeakMap(); // parentElement -> {network, nodes, edges, box, legend, more, key}
 
+// One element per tooltip, its lines as text (a line break between them): building a tree of
+// elements for each of 300 nodes and their edges cost a third of a second in the browser.
 function tooltip(lines) {
   const box = document.createElement("div");
   box.className = "gt-tip";
-  for (const [key, value] of lines) {
-    const row = document.createElement("div");
-    const k = document.createElement("b");
-    k.textContent = key + ": ";
-    row.appendChild(k);
-    row.appendChild(document.createTextNode(value));
-    box.appendChild(row);
-  }
+  box.textContent = lines.map(([key, value]) => key + ": " + value).join("\n");
   return box;
 }
 
