@@ -63,10 +63,10 @@ def subjects(workspace: Path) -> tuple[str, list[str]]:
     return busy, growing[:RUNS]
 
 
-def wait_drawn(page, more_than: int = 0) -> tuple[float, int, float]:
+def wait_drawn(page, more_than: int = 0, timeout_ms: int = 120_000) -> tuple[float, int, float]:
     """When the graph was drawn, how many nodes, and how long after its data reached the browser."""
     page.wait_for_function(
-        f"n => Number(({ROOT_JS})?.dataset.nodes ?? 0) > n", arg=more_than, timeout=120_000
+        f"n => Number(({ROOT_JS})?.dataset.nodes ?? 0) > n", arg=more_than, timeout=timeout_ms
     )
     return page.evaluate(
         f"""() => {{ const r = {ROOT_JS};
@@ -163,8 +163,8 @@ def expansions(browser, url: str, busy: str, neighbours: list[str]) -> tuple[lis
         started = page.evaluate("performance.now()")
         page.mouse.dblclick(x, y)
         try:
-            drawn, _, draw = wait_drawn(page, before)
-        except Exception:  # the neighbour added nothing new: nothing to time
+            drawn, _, draw = wait_drawn(page, before, timeout_ms=20_000)
+        except Exception:  # the neighbour added nothing new (earlier expansions showed it): nothing to time
             continue
         expand.append(drawn - started)
         drawing.append(draw)
