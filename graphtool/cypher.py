@@ -25,6 +25,7 @@ from graphtool.model import load_model
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
 TIMEOUT_S = 30.0  # every query of the named investigations is stopped by the server after this
+SCALARS = (str, int, float, bool, type(None))
 SLOT = re.compile(r"\{(label|src_label|dst_label|types|max_hops|depth|fields)\}")
 
 
@@ -95,12 +96,32 @@ def union_by_label(name: str, ids: list[str], **slots: Any) -> tuple[str, dict[s
     return "\nUNION ALL\n".join(parts), by_label
 
 
+def over_nodes(ids: list[str], *rest: str) -> tuple[str, dict[str, list[str]]]:
+    """A query over a set of nodes: ``node_set`` (a branch per label) in a CALL that yields ``n``, then
+    the rest (rendered templates, joining lines). Returns the text and the ``$ids`` map (empty: no
+    node of a model label, and no query to run)."""
+    branches, by_label = union_by_label("node_set", ids)
+    return join("CALL () {", branches, "}", *rest), by_label
+
+
+def join(*parts: str) -> str:
+    """One query from parts (rendered templates, joining lines), the templates' headers left out."""
+    return "\n".join(_strip_header(part) for part in parts)
+
+
 def _strip_header(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.startswith("//"))
 
 
 def plain(value: Any) -> Any:
-    """Driver values as plain Python: dates as ``datetime.date``, graph objects as dicts."""
+    """Driver values as plain Python: dates as ``datetime.date``, graph objects as dicts. Scalars are
+    let through first: 300 nodes' properties are ~10,000 values, most of them strings."""
+    if isinstance(value, SCALARS):
+        return value
+    if isinstance(value, list):
+        return [v if isinstance(v, SCALARS) else plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: v if isinstance(v, SCALARS) else plain(v) for k, v in value.items()}
     if isinstance(value, neo4j.graph.Node):
         return {"id": value.get("id"), "labels": sorted(value.labels), "properties": plain(dict(value))}
     if isinstance(value, neo4j.graph.Relationship):
@@ -118,10 +139,6 @@ def plain(value: Any) -> Any:
         }
     if hasattr(value, "to_native"):
         return value.to_native()
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
     return value
 
 

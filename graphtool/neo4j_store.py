@@ -8,6 +8,7 @@ it. The data gets here with ``graphtool push``.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from graphtool import cypher, search
@@ -32,8 +33,9 @@ def _split(props: dict[str, Any]) -> tuple[dict[str, Any], Provenance]:
 
 
 def _node(row: dict[str, Any]) -> Node:
+    """A node from its id and properties; its label is the id's prefix (the branch that found it)."""
     props, prov = _split(row["props"])
-    return Node(row["id"], row["label"], props, prov)
+    return Node(row["id"], row["id"].split(":", 1)[0], props, prov)
 
 
 def _edge(row: dict[str, Any]) -> Edge:
@@ -66,34 +68,20 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ nodes and relationships
 
     def nodes(self, ids: list[str]) -> dict[str, Node]:
-        if not ids:
-            return {}
-        text, by_label = cypher.union_by_label("nodes", ids)
+        text, by_label = cypher.over_nodes(ids, cypher.render("nodes"))
         if not by_label:
             return {}
-        return {r["id"]: _node(r) for r in self._read(text, ids=by_label)}
-
-    def _relationships(
-        self, node_ids: list[str], types: frozenset[str] | None, filters: Filters | None = None,
-        edge_ids: list[str] | None = None,
-    ) -> list[Edge]:  # fmt: skip
-        """Relationships among the nodes (of these types, valid in the window, with these ids)."""
-        if not node_ids:
-            return []
-        text, by_label = cypher.union_by_label("relationships", node_ids, types=types)
-        rows = self._read(
-            text, ids=by_label, all_ids=list(node_ids), edge_ids=edge_ids,
-            since=filters.since if filters else None, until=filters.until if filters else None, limit=ROWS,
-        )  # fmt: skip
-        return [_edge(r) for r in rows]
+        return {r["id"]: _node(r) for r in self._read(text, ids=by_label)[0]["nodes"]}
 
     def _subgraph(self, node_ids: list[str], edge_ids: list[str]) -> Subgraph:
-        graph = Subgraph()
-        for node in self.nodes(node_ids).values():
-            graph.add_node(node)
-        for edge in self._relationships(list(graph.nodes), None, edge_ids=list(edge_ids)):
-            graph.add_edge(edge)
-        return graph
+        """The nodes found and the relationships among them with these ids, in one query."""
+        text, by_label = cypher.over_nodes(
+            node_ids, "WITH collect(n) AS nodes", "WITH nodes, size(nodes) AS total",
+            cypher.render("subgraph", types=None),
+        )  # fmt: skip
+        if not by_label:
+            return Subgraph()
+        return _graph(self._read(text, ids=by_label, **_subgraph_parameters(edge_ids=list(edge_ids)))[0])
 
     def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         return search.search(self.version, self._search_rows, self._search_keys, text, limit)
@@ -115,17 +103,11 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ neighbourhood
 
     def _neighbourhood(self, seeds: list[str], hops: int, filters: Filters, limit: int) -> Subgraph:
-        """One query walks every hop and counts on the server; only the shown ids come back."""
+        """One query walks every hop, counts on the server and returns the shown nodes and their
+        relationships."""
         text, by_label = _walk(seeds, hops, filters)
-        row = self._read(text, ids=by_label, limit=limit, **filters.cypher_parameters())[0]
-        shown = [node_id for _, node_id in sorted(row["shown"])]
-        graph = Subgraph(more=row["total"] - len(shown))
-        found = self.nodes(shown)
-        for node_id in shown:
-            graph.add_node(found[node_id])
-        for edge in self._relationships(shown, filters.rel_types, filters):
-            graph.add_edge(edge)
-        return graph
+        params = filters.cypher_parameters() | _subgraph_parameters(since=filters.since, until=filters.until)
+        return _graph(self._read(text, ids=by_label, limit=limit, **params)[0])
 
     # ------------------------------------------------------------------ paths
 
@@ -193,19 +175,36 @@ class Neo4jStore(GraphStore):
         }
 
 
+def _subgraph_parameters(
+    edge_ids: list[str] | None = None, since: dt.date | None = None, until: dt.date | None = None
+) -> dict[str, Any]:
+    """The parameters of ``queries/subgraph.cypher``."""
+    return {
+        "edge_ids": edge_ids, "since": since, "until": until, "max_relationships": ROWS,
+        "dense_degree": parameters()["subgraph"]["dense_degree"],
+    }  # fmt: skip
+
+
+def _graph(row: dict[str, Any]) -> Subgraph:
+    """The answer of ``queries/subgraph.cypher`` (nodes in answer order) as a Subgraph."""
+    graph = Subgraph(more=row["total"] - len(row["nodes"]))
+    for node in row["nodes"]:
+        graph.add_node(_node(node))
+    for edge in row["relationships"]:
+        graph.add_edge(_edge(edge))
+    return graph
+
+
 def _walk(seeds: list[str], hops: int, filters: Filters) -> tuple[str, dict[str, list[str]]]:
-    """The neighbourhood query: the seeds (a UNION ALL branch per label), one hop block per hop, then
-    the count; the text comes from the checked templates only. Returns the text and the ``$ids`` map."""
-    branches, by_label = cypher.union_by_label("neighbourhood_seeds", seeds)
-    hop = cypher._strip_header(cypher.render("neighbourhood", types=filters.rel_types))
-    return "\n".join(
-        [
-            "CALL () {",
-            branches,
-            "}",
-            "WITH collect(n) AS frontier",
-            "WITH [frontier] AS levels, frontier, frontier AS reached",
-            *[hop] * hops,
-            cypher._strip_header(cypher.render("neighbourhood_count")),
-        ]
-    ), by_label
+    """The neighbourhood query: the seeds (node_set), one hop block per hop, the count, then the shown
+    nodes' subgraph; the text comes from the checked templates only. Returns the text and the ``$ids``
+    map."""
+    hop = cypher.render("neighbourhood", types=filters.rel_types)
+    return cypher.over_nodes(
+        seeds,
+        "WITH collect(n) AS frontier",
+        "WITH [frontier] AS levels, frontier, frontier AS reached",
+        *[hop] * hops,
+        cypher.render("neighbourhood_count"),
+        cypher.render("subgraph", types=filters.rel_types),
+    )

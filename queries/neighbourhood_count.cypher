@@ -1,15 +1,14 @@
 // name: neighbourhood_count (end of the walk)
 // answers: the first $limit reached nodes, nearest first and then by id (the embedded store's order),
-//   with their level, and how many nodes the walk reached in all
+//   and how many nodes the walk reached in all; subgraph.cypher follows
 // parameters: $limit
-// columns: shown (list of [level, id]), total
+// columns: (none: carries nodes, total on to subgraph)
 CALL (levels) {
   UNWIND range(0, size(levels) - 1) AS level
   UNWIND levels[level] AS m
-  WITH level, m.id AS id
+  WITH level, m, m.id AS id
   ORDER BY level, id
   LIMIT $limit
-  RETURN collect([level, id]) AS shown
+  RETURN collect(m) AS nodes
 }
-RETURN shown, reduce(total = 0, level IN levels | total + size(level)) AS total
-LIMIT 1
+WITH nodes, reduce(total = 0, level IN levels | total + size(level)) AS total

@@ -1,8 +1,8 @@
 // name: nodes
-// answers: the nodes with these ids, with every property and their provenance
-// parameters: $ids (map: label -> list of ids); {label} is filled from the model's labels, one
-//   UNION ALL branch per label present
-// columns: id, label, props
-UNWIND $ids.{label} AS id
-MATCH (n:{label} {id: id})
-RETURN n.id AS id, '{label}' AS label, properties(n) AS props
+// answers: the nodes of the set that node_set opens (graphtool.cypher.over_nodes), with every
+//   property and their provenance, in one row: one record per node costs the driver more than the
+//   server's work (measured). A node's label is its id's prefix (the branch that found it)
+// parameters: $ids (map: label -> ids), read by node_set
+// columns: nodes (list of maps: id, props)
+RETURN collect({id: n.id, props: properties(n)}) AS nodes
+LIMIT 1

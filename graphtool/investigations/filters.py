@@ -42,6 +42,7 @@ class Filters:
     def cypher_parameters(self) -> dict[str, Any]:
         conf = parameters()["neighbourhood"]
         return {
+            "filters_nodes": self.filters_nodes,
             "since": self.since,
             "until": self.until,
             "hs_codes": list(self.hs_codes) if self.hs_codes else None,
