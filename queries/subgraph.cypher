@@ -18,19 +18,18 @@ WITH nodes, total,
      [x IN nodes WHERE COUNT { (x)-[{types}]->() } > $dense_degree] AS heavy_out,
      [x IN nodes WHERE COUNT { (x)<-[{types}]-() } > $dense_degree] AS heavy_in
 CALL (nodes, heavy_out, heavy_in) {
-  UNWIND nodes AS a
-  CALL (a, nodes, heavy_out, heavy_in) {
-    WITH a WHERE NOT a IN heavy_out
+  CALL (nodes, heavy_out, heavy_in) {
+    UNWIND [x IN nodes WHERE NOT x IN heavy_out] AS a
     MATCH (a)-[r{types}]->(b)
     WHERE b IN nodes
     RETURN r, a AS src, b AS dst
     UNION ALL
-    WITH a WHERE NOT a IN heavy_in
+    UNWIND [x IN nodes WHERE NOT x IN heavy_in] AS a
     MATCH (a)<-[r{types}]-(b)
     WHERE b IN heavy_out
     RETURN r, b AS src, a AS dst
     UNION ALL
-    WITH a WHERE a IN heavy_out
+    UNWIND heavy_out AS a
     UNWIND heavy_in AS b
     MATCH (a)-[r{types}]->(b)
     RETURN r, a AS src, b AS dst
