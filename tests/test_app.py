@@ -83,6 +83,27 @@ def test_paths_alerts_ownership_flows_data_pages_run(app):
         assert not at.exception, (name, at.exception)
 
 
+def test_the_flows_page_draws_a_transshipment_on_a_map_of_countries(app, workspace):
+    import json
+
+    from graphtool.config import load_settings
+    from graphtool.store import open_store
+    from graphtool.workspace import Workspace
+
+    with Workspace.open(workspace, read_only=True) as ws:
+        entities = ws.con.execute("SELECT entities FROM alerts WHERE rule = 'transshipment'").fetchall()
+    with open_store(load_settings(workspace=workspace, env={})) as store:
+        exporter = next(
+            e for row in entities for e in row[0] if e.startswith("Company:") and store.goods_flow(e).legs
+        )
+    at = page(app, "flows", focus=exporter)
+    assert not at.exception, at.exception
+    assert "Map of routes between countries" in [s.value for s in at.subheader]
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    arrows = [a for spec in specs for a in spec["layout"].get("annotations", []) if a.get("showarrow")]
+    assert arrows  # exporter's country -> consignee's country -> the onward buyer's
+
+
 def test_a_missing_workspace_is_a_message_not_a_stack_trace(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(tmp_path / "none.duckdb"))
     monkeypatch.setenv("GRAPHTOOL_CONFIG", str(tmp_path / "none.toml"))

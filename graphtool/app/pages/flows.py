@@ -1,5 +1,6 @@
-"""Flows: controlled goods by route (exporter → consignee → onward), a Sankey of countries, the routes
-between countries, and the country-level pattern after a control date (trade statistics)."""
+"""Flows: controlled goods by route (exporter → consignee → onward), a Sankey of countries, a map of
+the routes between countries, the route graph, and the country-level pattern after a control date
+(trade statistics)."""
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -9,6 +10,7 @@ from graphtool.app import nav, state, ui
 from graphtool.app.graph import draw
 from graphtool.app.i18n import t
 from graphtool.app.safe import md, plain
+from graphtool.app.world_map import route_map
 from graphtool.controls import control_rules
 from graphtool.subgraph import Subgraph
 
@@ -65,6 +67,11 @@ if start and start.split(":", 1)[0] in ("Company", "Declaration"):
             config={"displaylogo": False},
         )
         st.subheader(t("flow.map"))
+        figure, unplaced = route_map(list(pairs.itertuples(index=False, name=None)))
+        st.plotly_chart(figure, width="stretch", config={"displaylogo": False, "scrollZoom": True})
+        if unplaced:
+            st.caption(t("flow.unplaced", codes=md(", ".join(unplaced))))
+        st.subheader(t("flow.graph"))
         draw(report.subgraph if report.subgraph.nodes else Subgraph(), "flow_view")
 else:
     st.info(t("app.pick_entity"))
