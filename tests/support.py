@@ -94,3 +94,23 @@ def declaration_file(path: Path, n: int = 3, encoding: str = "utf-8") -> Path:
         for i in range(n)
     ]
     return write_csv(path, rows, CN_HEADERS, encoding)
+
+
+def users_config(path: Path, users: dict[str, tuple[str, str]], first_lines: tuple[str, ...] = ()) -> Path:
+    """A graphtool.toml whose ``[users]`` are ``name -> (role, password)``, passwords stored hashed."""
+    from graphtool.access import hash_password
+
+    lines = list(first_lines)
+    for name, (role, password) in users.items():
+        lines += [f"[users.{name}]", f'role = "{role}"', f'password_hash = "{hash_password(password)}"']
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def use_app(monkeypatch, workspace: Path, config: Path) -> None:
+    """Point the app (AppTest, or a server started from this process) at a workspace and a config:
+    embedded backend, English."""
+    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(workspace))
+    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(config))
+    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
+    monkeypatch.delenv("NEO4J_URI", raising=False)

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graphtool.access import hash_password
 from graphtool.audit import entries
 from graphtool.config import Neo4jSettings
 from graphtool.neo4j_push import push
 from graphtool.workspace import Workspace
 from loaders import load_file
-from tests.support import EXPORTER, declaration_file
+from tests.support import EXPORTER, declaration_file, use_app, users_config
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 QUERY_PAGE = "graphtool/app/pages/query.py"
@@ -25,16 +24,8 @@ def users(tmp_path, monkeypatch) -> Path:
     workspace = tmp_path / "ws.duckdb"
     with Workspace.open(workspace) as ws:
         load_file(ws, declaration_file(tmp_path / "d.csv"))
-    config = tmp_path / "graphtool.toml"
-    config.write_text(
-        f'[users.vic]\nrole = "viewer"\npassword_hash = "{hash_password("v-pass")}"\n'
-        f'[users.ana]\nrole = "analyst"\npassword_hash = "{hash_password("a-pass")}"\n',
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(workspace))
-    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(config))
-    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
-    monkeypatch.delenv("NEO4J_URI", raising=False)
+    users = {"vic": ("viewer", "v-pass"), "ana": ("analyst", "a-pass")}
+    use_app(monkeypatch, workspace, users_config(tmp_path / "graphtool.toml", users))
     return workspace
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graphtool.access import hash_password
 from graphtool.app.safe import md
 from graphtool.audit import entries
 from graphtool.cases import add_to_case, create_case, get_case
 from graphtool.subgraph import Node, Subgraph
 from graphtool.workspace import Workspace
 from tests.e2e.demo_workspace import HOVER_NAME, SCRIPT_NAME, shared
+from tests.support import use_app, users_config
 from tests.test_app_access import sign_in
 
 CASE_NAME = SCRIPT_NAME + " **bold** [link](http://evil.example)"
@@ -57,18 +57,9 @@ def case(workspace) -> dict[str, str]:
 @pytest.fixture
 def users(workspace, tmp_path, monkeypatch) -> Path:
     """The demo workspace with a viewer, an investigator and an analyst."""
-    config = tmp_path / "graphtool.toml"
-    config.write_text(
-        "".join(
-            f'[users.{name}]\nrole = "{role}"\npassword_hash = "{hash_password(name + "-pass")}"\n'
-            for name, role in (("vic", "viewer"), ("ivy", "investigator"), ("ana", "analyst"))
-        ),
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(workspace))
-    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(config))
-    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
-    monkeypatch.delenv("NEO4J_URI", raising=False)
+    roles = {"vic": "viewer", "ivy": "investigator", "ana": "analyst"}
+    config = users_config(tmp_path / "graphtool.toml", {n: (r, f"{n}-pass") for n, r in roles.items()})
+    use_app(monkeypatch, workspace, config)
     return workspace
 
 

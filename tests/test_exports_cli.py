@@ -11,9 +11,8 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
-from graphtool.access import hash_password
 from graphtool.cli import cli
-from tests.support import EXPORTER_USCC, declaration_file
+from tests.support import EXPORTER_USCC, declaration_file, users_config
 
 FTM_SAMPLE = Path(__file__).parent / "fixtures" / "ftm_sample.jsonl"
 EXPORTER_ID = f"Company:uscc:{EXPORTER_USCC}"
@@ -23,11 +22,11 @@ ROLES = {"zhao": "viewer", "wu": "investigator", "qian": "analyst", "chen": "pro
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     folder = tmp_path_factory.mktemp("cli")
-    config = folder / "graphtool.toml"
-    lines = [f'workspace = "{folder / "ws.duckdb"}"']
-    for name, role in ROLES.items():
-        lines += [f"[users.{name}]", f'role = "{role}"', f'password_hash = "{hash_password(name + "-pw")}"']
-    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = users_config(
+        folder / "graphtool.toml",
+        {name: (role, f"{name}-pw") for name, role in ROLES.items()},
+        (f'workspace = "{folder / "ws.duckdb"}"',),
+    )
     run = Runner(config)
     assert (
         run("admin", "load", str(FTM_SAMPLE), str(declaration_file(folder / "declarations.csv"))).exit_code
