@@ -21,6 +21,7 @@ import shutil
 import statistics
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,47 +86,45 @@ def node_point(page, node_id: str) -> tuple[float, float]:
 SEARCH_BOX = "Name (either script), id, registration number, address or phone"
 
 
-def first_page(browser, url: str, cached: bool) -> tuple[list[float], list[float]]:
-    """Times until the search box can be typed in, and until the static page was parsed (DOM ready).
-    ``cached``: one browser profile for all runs (a returning investigator: Streamlit's scripts come
-    from the browser cache); else a fresh profile per run (the first visit ever)."""
-    interactive, dom_ready = [], []
+def tabs(browser, url: str, cached: bool) -> Iterator:
+    """RUNS new tabs. ``cached``: in one browser profile that has visited ``url`` once already (a
+    returning investigator: Streamlit's scripts come from the browser cache); else each in a fresh
+    profile (the first visit ever)."""
     shared = browser.new_context(viewport=VIEWPORT) if cached else None
     if shared:
         shared.new_page().goto(url)  # the visit that fills the cache
     for _ in range(RUNS):
         context = shared or browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
+        yield page
+        page.close()
+        if not shared:
+            context.close()
+    if shared:
+        shared.close()
+
+
+def first_page(browser, url: str, cached: bool) -> tuple[list[float], list[float]]:
+    """Times until the search box can be typed in, and until the static page was parsed (DOM ready)."""
+    interactive, dom_ready = [], []
+    for page in tabs(browser, url, cached):
         page.goto(url)
         page.get_by_label(SEARCH_BOX).wait_for(state="visible", timeout=60_000)
         interactive.append(page.evaluate("performance.now()"))
         dom_ready.append(
             page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
         )
-        page.close()
-        if not shared:
-            context.close()
-    if shared:
-        shared.close()
     return interactive, dom_ready
 
 
 def network_loads(browser, url: str, busy: str, cached: bool) -> tuple[list[float], list[float], int]:
     """Full page loads of the network view: times until drawn, drawing only, nodes shown."""
     drawn_at, drawing, count = [], [], 0
-    shared = browser.new_context(viewport=VIEWPORT) if cached else None
-    for _ in range(RUNS):
-        context = shared or browser.new_context(viewport=VIEWPORT)
-        page = context.new_page()
+    for page in tabs(browser, url, cached):
         page.goto(f"{url}/network?id={busy}")
         drawn, count, draw = wait_drawn(page)
         drawn_at.append(drawn)
         drawing.append(draw)
-        page.close()
-        if not shared:
-            context.close()
-    if shared:
-        shared.close()
     return drawn_at, drawing, count
 
 

@@ -108,6 +108,20 @@ def delete_group(driver: neo4j.Driver) -> None:
         ).consume()
 
 
+def baseline_and_sweep(
+    args: argparse.Namespace, driver: neo4j.Driver, ws: Workspace
+) -> tuple[list, float, dict[int, float], int]:
+    """The naive per-row loop and the batch-size sweep on slices of GROUP, whose relationships are then
+    deleted again, so that the push measured next is a first load of every group, as on a new server.
+    Returns the naive rows, its seconds, the rate per batch size and the fastest size."""
+    rows = slice_rows(ws, 0, args.naive_rows)
+    naive_s = naive(driver, rows)
+    log(f"naive per-row MERGE: {len(rows):,} in {naive_s:.0f} s = {len(rows) / naive_s:,.1f}/s")
+    rates = sweep(driver, ws, [int(s) for s in args.sizes.split(",")], args.sweep_rows, args.naive_rows)
+    delete_group(driver)
+    return rows, naive_s, rates, max(rates, key=rates.get)
+
+
 def run_push(args: argparse.Namespace, ws: Workspace, data: Path, expected: tuple[int, int]) -> dict:
     settings = {"server.memory.pagecache.size": args.pagecache, "server.directories.data": str(data)}
     with LocalNeo4j(settings=settings, heap=args.heap) as server:
@@ -121,13 +135,7 @@ def run_push(args: argparse.Namespace, ws: Workspace, data: Path, expected: tupl
             n_nodes = sum(push.report.nodes.values())
             log(f"nodes: {n_nodes:,} in {nodes_s:.0f} s = {n_nodes / nodes_s:,.0f}/s")
 
-            rows = slice_rows(ws, 0, args.naive_rows)
-            naive_s = naive(driver, rows)
-            log(f"naive per-row MERGE: {len(rows):,} in {naive_s:.0f} s = {len(rows) / naive_s:,.0f}/s")
-            sizes = [int(s) for s in args.sizes.split(",")]
-            rates = sweep(driver, ws, sizes, args.sweep_rows, args.naive_rows)
-            best = max(rates, key=rates.get)
-            delete_group(driver)  # so that the push below is a first load of every group, as on a new server
+            rows, naive_s, rates, best = baseline_and_sweep(args, driver, ws)
 
             push.batch_rows, push.progress = best, Progress("relationships")
             started = time.perf_counter()
@@ -211,12 +219,7 @@ def run_onto(args: argparse.Namespace, ws: Workspace, scratch: Path) -> dict:
         with neo4j.GraphDatabase.driver(server.uri, auth=None) as driver:
             delete_group(driver)
             log(f"{GROUP} relationships deleted")
-            rows = slice_rows(ws, 0, args.naive_rows)
-            naive_s = naive(driver, rows)
-            log(f"naive per-row MERGE: {len(rows):,} in {naive_s:.0f} s = {len(rows) / naive_s:,.1f}/s")
-            sizes = [int(s) for s in args.sizes.split(",")]
-            rates = sweep(driver, ws, sizes, args.sweep_rows, args.naive_rows)
-            best = max(rates, key=rates.get)
+            rows, naive_s, rates, best = baseline_and_sweep(args, driver, ws)
             push = Push(ws, Neo4jSettings(server.uri), driver, best, Progress("relationships"))
             pid = server._process.pid  # the server's JVM: its CPU use, apart from the machine's load
             cpu_server, cpu_client = cpu_seconds(pid), time.process_time()
