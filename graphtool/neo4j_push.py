@@ -86,7 +86,8 @@ def relationship_statement(rel_type: str, source: str, target: str, create: bool
 
 
 def group_exists_statement(rel_type: str, source: str, target: str) -> str:
-    load_model().relationship(rel_type), load_model().node(source), load_model().node(target)  # allow-list
+    model = load_model()
+    model.relationship(rel_type), model.node(source), model.node(target)  # allow-list
     return f"RETURN EXISTS {{ MATCH (:{source})-[:{rel_type}]->(:{target}) }} AS found"
 
 

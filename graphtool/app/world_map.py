@@ -29,13 +29,20 @@ def world() -> dict[str, Any]:
     return json.loads(text)["countries"]
 
 
-def _outlines() -> go.Scatter:
+@cache
+def _outline_points() -> tuple[list[float | None], list[float | None]]:
+    """Every outline as one polyline, broken by ``None``: built once per process, drawn as one trace."""
     xs: list[float | None] = []
     ys: list[float | None] = []
     for country in world().values():
         for line in country["lines"]:
             xs += [p[0] for p in line] + [None]
             ys += [p[1] for p in line] + [None]
+    return xs, ys
+
+
+def _outlines() -> go.Scatter:
+    xs, ys = _outline_points()
     return go.Scatter(x=xs, y=ys, mode="lines", line={"color": OUTLINE, "width": 0.6}, hoverinfo="skip")
 
 
