@@ -33,7 +33,7 @@ import pyarrow as pa
 
 from graphtool import __version__
 from graphtool.errors import GraphtoolError, WorkspaceError
-from graphtool.model import Model, is_derived, load_model
+from graphtool.model import Model, NodeKind, is_derived, load_model
 from loaders.staging import Staged, block_records
 from loaders.tabular import sniff_delimiter
 
@@ -370,7 +370,8 @@ class Workspace:
         else:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_primary AS
                             SELECT p.row_no, p.item_id, r.record_hash AS h FROM s_primary p JOIN {raw} r USING (row_no)""")
-        if con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]:
+        repeats = con.execute("SELECT count(*) - count(DISTINCT item_id) FROM t_primary").fetchall()[0][0]
+        if repeats:
             con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
                            SELECT *, h = first_h AS same_as_first
                            FROM (SELECT *, row_number() OVER w AS k, first(row_no) OVER w AS first_row,
@@ -428,7 +429,8 @@ class Workspace:
         )
 
         for label, table in staged.nodes.items():
-            new = self._merge_nodes(label, table, file_id, batch_id, report.edges)
+            own = label == staged.own_label and not repeats
+            new = self._merge_nodes(label, table, file_id, batch_id, report.edges, own)
             report.nodes[label] = report.nodes.get(label, 0) + new
         for rel_type, count in self._merge_edges(staged.edges, file_id, batch_id).items():
             report.edges[rel_type] = report.edges.get(rel_type, 0) + count
@@ -560,22 +562,31 @@ class Workspace:
         return lines
 
     def _merge_nodes(
-        self, label: str, table: pa.Table, file_id: int, batch_id: int, links: dict[str, int]
+        self, label: str, table: pa.Table, file_id: int, batch_id: int, links: dict[str, int], own: bool
     ) -> int:
         """Insert new nodes, fill gaps in known ones, record differing values; returns the new node count
-        and adds the relationships stored as link columns to ``links``."""
+        and adds the relationships stored as link columns to ``links``. ``own``: each accepted row is
+        the node of its own primary item, once in the chunk."""
         con = self.con
         kind = self.model.node(label)
         names = [*kind.properties, *kind.link_columns]
         props = [q(p) for p in names]
+        target = node_table(label)
+        if own:
+            con.register("s_nodes", table)
+            con.execute(
+                "CREATE OR REPLACE TEMP VIEW t_own AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no)"
+            )
+            if not con.execute(f"SELECT count(*) FROM {target} SEMI JOIN t_own USING (id)").fetchall()[0][0]:
+                return self._insert_own_nodes(kind, target, file_id, batch_id, links)
         # a value is compared through its normal form where one exists: "ACME Co., Ltd" and
         # "ACME CO LTD" are spellings of one name (kept as aliases), not a conflict
         compared = [
             (q(p), q(f"{p}_norm") if f"{p}_norm" in names else q(p)) for p in names if not is_derived(p)
         ]
-        target = node_table(label)
         # ``first`` orders statements by row, then by their place in the batch (on one row, the
-        # mapping's exporter before its agent), so that "the first value wins" is deterministic.
+        # mapping's exporter before its agent), so that "the first value wins" is deterministic
+        # (one number, row * 2^32 + place: cheaper to compare than a pair).
         con.register("s_nodes", table.append_column("pos", pa.array(np.arange(len(table)))))
         # The accepted rows of the chunk, once per distinct (id, values): the first row stating it, how
         # many rows do, and how many of those are the row the node itself is about (its provenance,
@@ -585,13 +596,13 @@ class Workspace:
                       WHERE r.id IS NOT NULL"""
         if unique:
             con.execute(f"""CREATE OR REPLACE TEMP VIEW t_rows AS
-                            SELECT r.*, (r.row_no, r.pos) AS first, 1 AS n_rows,
+                            SELECT r.*, r.row_no * 4294967296 + r.pos AS first, 1 AS n_rows,
                                    CAST(s.item_id = r.id AS BIGINT) AS n_own,
                                    CASE WHEN s.item_id <> r.id THEN r.row_no END AS first_mention {accepted}""")
         else:
             con.execute(f"""CREATE OR REPLACE TEMP TABLE t_collapsed AS
                             SELECT r.id, {", ".join(f"r.{p}" for p in props)}, min(r.row_no) AS row_no,
-                                   min((r.row_no, r.pos)) AS first, count(*) AS n_rows, count(*) FILTER (WHERE s.item_id = r.id) AS n_own,
+                                   min(r.row_no * 4294967296 + r.pos) AS first, count(*) AS n_rows, count(*) FILTER (WHERE s.item_id = r.id) AS n_own,
                                    min(r.row_no) FILTER (WHERE s.item_id <> r.id) AS first_mention
                             {accepted} GROUP BY ALL""")
             con.execute("CREATE OR REPLACE TEMP VIEW t_rows AS SELECT * FROM t_collapsed")
@@ -660,6 +671,24 @@ class Workspace:
                 f"coalesce(sum(n_own) FILTER (WHERE {q(c)} IS NOT NULL), 0)" for c in kind.link_columns
             )
             values = con.execute(f"SELECT {counts} FROM t_rows").fetchall()[0]
+            for rel_type, value in zip(kind.link_columns.values(), values, strict=True):
+                if value:
+                    links[rel_type] = links.get(rel_type, 0) + value
+        return new
+
+    def _insert_own_nodes(
+        self, kind: NodeKind, target: str, file_id: int, batch_id: int, links: dict[str, int]
+    ) -> int:
+        """New nodes that are their rows' own items (``t_own``): nothing to collapse, compare or count
+        as a mention, so they are written as they are."""
+        con = self.con
+        columns = ", ".join(q(p) for p in [*kind.properties, *kind.link_columns])
+        new = con.execute(
+            f"INSERT INTO {target} SELECT id, {columns}, ?, row_no, ? FROM t_own", [file_id, batch_id]
+        ).fetchall()[0][0]
+        if kind.link_columns:
+            counts = ", ".join(f"count({q(c)})" for c in kind.link_columns)
+            values = con.execute(f"SELECT {counts} FROM t_own").fetchall()[0]
             for rel_type, value in zip(kind.link_columns.values(), values, strict=True):
                 if value:
                     links[rel_type] = links.get(rel_type, 0) + value

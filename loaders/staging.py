@@ -56,6 +56,8 @@ class Staged:
     duplicates and conflicts. ``nodes``: label -> table(id, row_no, <model properties>).
     ``edges``: table(id, type, src, dst, row_no, <edge properties>). ``quarantine``: row_no,
     reasons (JSON list). ``tables``: non-graph tables (trade statistics) with row_no.
+    ``own_label``: a label whose node rows are exactly the rows' primary items (a declarations file's
+    Declaration nodes), so that the workspace can write them without collapsing them.
     ``nodes``, ``edges`` and ``tables`` may also hold rows of rejected records and rows without an
     id: the workspace takes only the rows whose primary item it accepts, and only items with an id.
     """
@@ -68,6 +70,7 @@ class Staged:
     edges: pa.Table
     quarantine: pa.Table
     tables: dict[str, pa.Table] = field(default_factory=dict)
+    own_label: str | None = None
 
 
 def node_schema(model: Model, label: str) -> pa.Schema:
