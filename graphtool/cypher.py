@@ -133,11 +133,14 @@ def plain(value: Any) -> Any:
     if isinstance(value, neo4j.graph.Node):
         return {"id": value.get("id"), "labels": sorted(value.labels), "properties": plain(dict(value))}
     if isinstance(value, neo4j.graph.Relationship):
+        src = value.start_node.get("id") if value.start_node else None
+        dst = value.end_node.get("id") if value.end_node else None
+        derived = f"{value.type}:{src}>{dst}" if src and dst else None  # not kept on the server
         return {
-            "id": value.get("id"),
+            "id": value.get("id") or derived,
             "type": value.type,
-            "src": value.start_node.get("id") if value.start_node else None,
-            "dst": value.end_node.get("id") if value.end_node else None,
+            "src": src,
+            "dst": dst,
             "properties": plain(dict(value)),
         }
     if isinstance(value, neo4j.graph.Path):

@@ -4,16 +4,19 @@
 importer is an order of magnitude faster (it writes the store files directly, into an empty
 database only). :func:`write_import_files` writes, from the workspace:
 
+* the ``SourceFile`` nodes, one per workspace source file (name, sha256, loader...), first;
 * one node file per label: ``id:ID(<Label>)`` (an id space per label, the property ``id`` is kept),
-  ``:LABEL``, every model property with its Neo4j type, and provenance;
+  ``:LABEL``, every model property with its Neo4j type, and provenance (file id, row, batch);
 * one relationship file per (type, source label, target label): ``:START_ID(<Label>)``,
-  ``:END_ID(<Label>)``, ``:TYPE``, ``id``, the relationship properties and provenance;
+  ``:END_ID(<Label>)``, ``:TYPE``, ``id`` (an empty cell, so no property, where the id is the derived
+  ``TYPE:source>target``), the relationship properties and provenance;
 * a separate header file for each data file (so the data stays plain CSV), and
   ``constraints.cypher``: the uniqueness constraints ``graphtool push`` creates, to run once the
   server is up (the importer of Community edition builds no indexes);
 
 and returns an :class:`ImportPlan` holding the exact command. The graph is the one ``push`` writes:
-same ids, labels, types, property names, types and values, and provenance.
+same ids, labels, types, property names, types and values, and provenance, in the same lean layout
+(``graphtool.neo4j_push``).
 
 CSV is written by DuckDB (RFC 4180: fields with commas, quotes or newlines are quoted, quotes are
 doubled, UTF-8 so Chinese text passes unchanged; NULL is an empty field, an empty string ``""``), which
@@ -34,7 +37,16 @@ from typing import Any
 
 from graphtool.errors import BackendError, WorkspaceError
 from graphtool.model import Model
-from graphtool.neo4j_push import EDGE_GROUP_WHERE, PROVENANCE_SQL, constraint_statements, edge_groups
+from graphtool.neo4j_push import (
+    EDGE_GROUP_WHERE,
+    EDGE_ID_SQL,
+    PROVENANCE_SQL,
+    SOURCE_FILE,
+    SOURCE_FILE_COLUMNS,
+    SOURCE_FILE_ID_SQL,
+    constraint_statements,
+    edge_groups,
+)
 from graphtool.neo4j_server import default_jar_home, ensure_jars, pinned_version, require_tool
 from graphtool.workspace import Workspace, node_table, q
 
@@ -48,7 +60,12 @@ IMPORT_TYPES = {
     "int": "long",
     "bool": "boolean",
 }
-PROVENANCE_HEADER = ("source_sha256", "source_file", "source_row:long", "load_batch:long")
+PROVENANCE_HEADER = ("source_file_id:long", "source_row:long", "load_batch:long")
+#: The SourceFile columns (neo4j_push.SOURCE_FILE_COLUMNS) that are not plain strings, with their type.
+SOURCE_FILE_TYPES = {
+    "file_id": "long", "batch_id": "long", "size": "long", "loaded_at": "localdatetime", "rows_read": "long",
+    "loaded": "long", "quarantined": "long", "duplicates": "long",
+}  # fmt: skip
 ARRAY_DELIMITER = "\x1f"  # U+001F (unit separator)
 DATABASE = "neo4j"
 
@@ -103,6 +120,14 @@ def node_header(label: str, props: dict[str, str]) -> list[str]:
     return [f"id:ID({label})", ":LABEL", *_typed(props), *PROVENANCE_HEADER]
 
 
+def source_file_header() -> list[str]:
+    return [
+        f"id:ID({SOURCE_FILE})",
+        ":LABEL",
+        *(f"{c}:{SOURCE_FILE_TYPES[c]}" if c in SOURCE_FILE_TYPES else c for c in SOURCE_FILE_COLUMNS),
+    ]
+
+
 def relationship_header(source: str, target: str, props: dict[str, str]) -> list[str]:
     return [f":START_ID({source})", f":END_ID({target})", ":TYPE", "id", *_typed(props), *PROVENANCE_HEADER]
 
@@ -123,12 +148,19 @@ def write_import_files(ws: Workspace, out_dir: str | Path) -> ImportPlan:
     out.mkdir(parents=True, exist_ok=True)
     model = ws.model
     plan = ImportPlan(out)
+    # loaded_at as ISO text with microseconds: the importer's localdatetime, equal to what push writes
+    columns = ", ".join(
+        "strftime(loaded_at, '%Y-%m-%dT%H:%M:%S.%f')" if c == "loaded_at" else c for c in SOURCE_FILE_COLUMNS
+    )
+    sql = f"SELECT {SOURCE_FILE_ID_SQL}, '{SOURCE_FILE}', {columns} FROM source_files"
+    _add(ws, plan, "nodes", SOURCE_FILE, f"nodes_{SOURCE_FILE}", source_file_header(), sql, [])
+    text_columns = {c: "string" for c in SOURCE_FILE_COLUMNS if c not in SOURCE_FILE_TYPES}
+    plan.multiline |= _has_line_break(ws, "SELECT * FROM source_files", [], text_columns)
     for label, kind in model.nodes.items():
         table = node_table(label)
         _refuse_delimiter(ws, table, "id", kind.properties)
         values = ", ".join(_value_sql(f"t.{q(p)}", t) for p, t in kind.properties.items())
-        sql = f"""SELECT t.id, '{label}', {values}, {PROVENANCE_SQL}
-                  FROM {table} t JOIN source_files f USING (file_id)"""
+        sql = f"SELECT t.id, '{label}', {values}, {PROVENANCE_SQL} FROM {table} t"
         header = node_header(label, kind.properties)
         _add(ws, plan, "nodes", label, f"nodes_{label}", header, sql, [])
         plan.multiline |= _has_line_break(ws, f"SELECT * FROM {table}", [], kind.properties)
@@ -136,8 +168,8 @@ def write_import_files(ws: Workspace, out_dir: str | Path) -> ImportPlan:
         props = model.relationship(rel_type).properties
         values = "".join(f"{_value_sql(f't.{q(p)}', t)}, " for p, t in props.items())
         params = [rel_type, source, target]
-        sql = f"""SELECT t.src, t.dst, t.type, t.id, {values}{PROVENANCE_SQL}
-                  FROM graph_edges t JOIN source_files f USING (file_id) WHERE {EDGE_GROUP_WHERE}"""
+        sql = f"""SELECT t.src, t.dst, t.type, {EDGE_ID_SQL}, {values}{PROVENANCE_SQL}
+                  FROM graph_edges t WHERE {EDGE_GROUP_WHERE}"""
         header = relationship_header(source, target, props)
         name = f"{rel_type} {source}->{target}"
         _add(ws, plan, "relationships", name, f"rels_{rel_type}_{source}_{target}", header, sql, params)

@@ -6,8 +6,15 @@ label), so both endpoint lookups go through their label's constraint index. Each
 ``UNWIND $rows AS row MERGE ...`` transaction. Rows travel as lists, not maps (no property names
 repeated per row), and every property is SET explicitly, so a value the workspace no longer holds
 is removed on a re-push. Labels, types and property names come from the model only; values
-travel as parameters. Every node and relationship carries its provenance (source file sha256 and
-name, row, batch).
+travel as parameters.
+
+The layout is lean, because the server's cost per relationship grows with what it stores
+(docs/neo4j.md): every node and relationship carries its provenance as the workspace's file id, row
+and batch, and the files themselves (name, sha256, loader, size...) are ``SourceFile`` nodes, one per
+workspace source file, written first. A relationship keeps an ``id`` property only when its id is not
+the derived ``TYPE:source id>target id`` (a qualified id such as a second ownership period); readers
+compute the derived one. A push into a server whose source files are another workspace's is refused
+before anything is written.
 
 A push records each finished batch in the workspace, keyed by server and data version, so a push
 that was interrupted continues where it stopped; MERGE makes replaying a batch harmless. A group of
@@ -35,9 +42,20 @@ from graphtool.workspace import Workspace, node_table, q
 #: Rows per transaction, chosen by measurement (bench/push_neo4j.py, docs/performance.md).
 BATCH_ROWS = 20_000
 
-PROVENANCE = ("source_sha256", "source_file", "source_row", "load_batch")
-PROVENANCE_SQL = (
-    "f.sha256 AS source_sha256, f.name AS source_file, t.row_no AS source_row, t.batch_id AS load_batch"
+PROVENANCE = ("source_file_id", "source_row", "load_batch")
+PROVENANCE_SQL = "t.file_id AS source_file_id, t.row_no AS source_row, t.batch_id AS load_batch"
+#: A relationship's id as the server keeps it: null (no property) when it is the derived form.
+EDGE_ID_SQL = "CASE WHEN t.id = t.type || ':' || t.src || '>' || t.dst THEN NULL ELSE t.id END AS id"
+#: The label of the source-file nodes (not an investigation label: no relationship reaches them).
+SOURCE_FILE = "SourceFile"
+#: The columns of ``source_files`` a SourceFile node carries: what a court asks about a file.
+SOURCE_FILE_COLUMNS = (
+    "file_id", "batch_id", "name", "path", "size", "sha256", "loader", "mapping", "encoding", "loaded_at",
+    "rows_read", "loaded", "quarantined", "duplicates",
+)  # fmt: skip
+SOURCE_FILE_ID_SQL = f"'{SOURCE_FILE}:' || file_id"
+SOURCE_FILE_SQL = (
+    f"SELECT {SOURCE_FILE_ID_SQL}, {', '.join(SOURCE_FILE_COLUMNS)} FROM source_files ORDER BY file_id"
 )
 EDGE_GROUP_WHERE = "t.type = ? AND split_part(t.src, ':', 1) = ? AND split_part(t.dst, ':', 1) = ?"
 
@@ -59,7 +77,7 @@ class PushReport:
 def constraint_statements(model: Model) -> list[str]:
     return [
         f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
-        for label in model.nodes
+        for label in (SOURCE_FILE, *model.nodes)
     ]
 
 
@@ -67,21 +85,38 @@ def _sets(var: str, names: list[str], first: int) -> str:
     return ", ".join(f"{var}.`{name}` = row[{i}]" for i, name in enumerate(names, start=first))
 
 
-def node_statement(label: str) -> str:
+def node_statement(label: str, provenance: tuple[str, ...] = PROVENANCE) -> str:
     """Rows are ``[id, *model properties, *provenance]``."""
-    names = [*load_model().node(label).properties, *PROVENANCE]  # the model is the allow-list
+    names = [*load_model().node(label).properties, *provenance]  # the model is the allow-list
     return f"UNWIND $rows AS row MERGE (n:{label} {{id: row[0]}}) SET {_sets('n', names, 1)} RETURN count(*)"
 
 
-def relationship_statement(rel_type: str, source: str, target: str, create: bool = False) -> str:
-    """Rows are ``[id, source id, target id, *properties of the type, *provenance]``. ``create``:
-    CREATE instead of MERGE, for a group the server holds none of (see :meth:`Push.first_load`)."""
+def source_file_statement() -> str:
+    """Rows are ``[id, *SOURCE_FILE_COLUMNS]``."""
+    sets = _sets("f", list(SOURCE_FILE_COLUMNS), 1)
+    return f"UNWIND $rows AS row MERGE (f:{SOURCE_FILE} {{id: row[0]}}) SET {sets} RETURN count(*)"
+
+
+def relationship_statement(
+    rel_type: str, source: str, target: str, create: bool = False, provenance: tuple[str, ...] = PROVENANCE
+) -> str:
+    """Rows are ``[id or null (derived), source id, target id, *properties of the type, *provenance]``;
+    ``SET r.id = null`` writes no property. ``create``: a plain CREATE, for a group the server holds
+    none of (see :meth:`Push.first_load`). Otherwise the relationship of the pair whose id (kept or
+    derived) is the row's is found and updated, or created: idempotent, and a derived and a qualified
+    relationship of one type between the same pair stay two."""
     model = load_model()
     model.node(source), model.node(target)  # allow-list
-    names = [*model.relationship(rel_type).properties, *PROVENANCE]
+    sets = f"r.id = row[0], {_sets('r', [*model.relationship(rel_type).properties, *provenance], 3)}"
+    if create:
+        return f"UNWIND $rows AS row {_ends(source, target)} CREATE (a)-[r:{rel_type}]->(b) SET {sets} RETURN count(*)"
+    derived = f"'{rel_type}:' + row[1] + '>' + row[2]"
     return (
-        f"UNWIND $rows AS row {_ends(source, target)} {'CREATE' if create else 'MERGE'} "
-        f"(a)-[r:{rel_type} {{id: row[0]}}]->(b) SET {_sets('r', names, 3)} RETURN count(*)"
+        f"UNWIND $rows AS row {_ends(source, target)} "
+        f"OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WHERE coalesce(old.id, {derived}) = coalesce(row[0], {derived}) "
+        f"CALL (a, b, old) {{ WITH a, b, old WHERE old IS NULL CREATE (a)-[r:{rel_type}]->(b) RETURN r "
+        "UNION WITH old WHERE old IS NOT NULL RETURN old AS r } "
+        f"SET {sets} RETURN count(*)"
     )
 
 
@@ -103,16 +138,15 @@ def edge_groups(ws: Workspace) -> list[tuple[str, str, str]]:
 
 def node_sql(model: Model, label: str) -> str:
     columns = ", ".join(f"t.{q(p)}" for p in model.node(label).properties)
-    return f"""SELECT t.id, {columns}, {PROVENANCE_SQL}
-               FROM {node_table(label)} t JOIN source_files f USING (file_id) ORDER BY t.id"""
+    return f"SELECT t.id, {columns}, {PROVENANCE_SQL} FROM {node_table(label)} t ORDER BY t.id"
 
 
 def edge_sql(model: Model, rel_type: str) -> str:
-    """Select one edge group (parameters: type, source label, target label)."""
+    """Select one edge group (parameters: type, source label, target label); the id is null where the
+    server derives it."""
     columns = "".join(f"t.{q(p)}, " for p in model.relationship(rel_type).properties)
-    return f"""SELECT t.id, t.src, t.dst, {columns}{PROVENANCE_SQL}
-               FROM graph_edges t JOIN source_files f USING (file_id)
-               WHERE {EDGE_GROUP_WHERE} ORDER BY t.id"""
+    return f"""SELECT {EDGE_ID_SQL}, t.src, t.dst, {columns}{PROVENANCE_SQL}
+               FROM graph_edges t WHERE {EDGE_GROUP_WHERE} ORDER BY t.id"""
 
 
 def _batches(
@@ -193,11 +227,60 @@ class Push:
         self.done = _done(ws, settings.uri, self.version)
         self.report = PushReport()
 
+    def check_sources(self) -> None:
+        """Refuse a server that holds another workspace's data: a SourceFile whose file id this
+        workspace gives another file (or has not), or graph nodes without any SourceFile (an older
+        layout, or data from elsewhere). Writes nothing."""
+        server = {
+            r["file_id"]: (r["name"], r["sha256"])
+            for r in self._read(
+                f"MATCH (f:{SOURCE_FILE}) RETURN f.file_id AS file_id, f.name AS name, f.sha256 AS sha256"
+            )
+        }
+        rows = self.ws.con.execute("SELECT file_id, name, sha256 FROM source_files").fetchall()
+        ours = {file_id: (name, sha256) for file_id, name, sha256 in rows}
+        clash = next((i for i in sorted(server) if server[i][1] != ours.get(i, (None, None))[1]), None)
+        if clash is not None:
+            name, sha = server[clash]
+            mine = ours.get(clash)
+            here = f"this workspace's file {clash} is {mine[0]} (sha256 {mine[1]})" if mine else (
+                f"this workspace has no file {clash}"
+            )  # fmt: skip
+            raise BackendError(
+                _other_data(self.settings, f"its source file {clash} is {name} (sha256 {sha}); {here}")
+            )
+        if not server and self._holds_graph_nodes():
+            raise BackendError(_other_data(self.settings, "it holds graph nodes but no SourceFile nodes"))
+
+    def _holds_graph_nodes(self) -> bool:
+        return any(
+            self._read(f"MATCH (n:{label}) RETURN count(n) > 0 AS found")[0]["found"]
+            for label in self.ws.model.nodes
+        )
+
+    def _read(self, statement: str) -> list[neo4j.Record]:
+        """A read with the server's notifications off: a label, type or property the server has never
+        held (a first push) is expected here, so the server's warning about it is not shown."""
+        with self.driver.session(
+            database=self.settings.database, notifications_min_severity="OFF"
+        ) as session:
+            return session.execute_read(lambda tx: list(tx.run(statement)))
+
     def constraints(self) -> None:
+        """The server checked (:meth:`check_sources`), then the uniqueness constraints."""
+        self.check_sources()
         for statement in constraint_statements(self.ws.model):
             self.driver.execute_query(statement, database_=self.settings.database)
 
+    def source_files(self) -> None:
+        """Every source file as a SourceFile node (few rows: rewritten on every push)."""
+        rows = self.ws.con.execute(SOURCE_FILE_SQL).fetchall()
+        if rows:
+            self.driver.execute_query(source_file_statement(), rows=rows, database_=self.settings.database)
+
     def nodes(self) -> None:
+        """The SourceFile nodes, then every label's nodes."""
+        self.source_files()
         for label in self.ws.model.nodes:
             statement = node_statement(label)
             batches = _batches(self.ws, node_sql(self.ws.model, label), [], self.batch_rows)
@@ -214,7 +297,9 @@ class Push:
             sql = edge_sql(self.ws.model, rel_type)
             batches = _batches(self.ws, sql, [rel_type, source, target], self.batch_rows)
             for i, rows in enumerate(_read_ahead(batches)):
-                self._run(f"rel:{rel_type}:{source}:{target}:{i}", statement, rows, (source, target))
+                self._run(
+                    f"rel:{rel_type}:{source}:{target}:{i}", statement, rows, (rel_type, source, target)
+                )
                 self.report.relationships[rel_type] = self.report.relationships.get(rel_type, 0) + len(rows)
 
     def first_load(self, rel_type: str, source: str, target: str) -> bool:
@@ -222,21 +307,18 @@ class Push:
         to find, and CREATE writes about a quarter faster (docs/performance.md). A resumed or repeated
         push finds the group's earlier batches on the server and MERGEs, so a batch replayed after an
         interruption never doubles a relationship."""
-        statement = group_exists_statement(rel_type, source, target)
-        # the server warns about a relationship type it has never held: expected here, so not shown
-        with self.driver.session(
-            database=self.settings.database, notifications_min_severity="OFF"
-        ) as session:
-            return not session.execute_read(lambda tx: tx.run(statement).single(strict=True)["found"])
+        return not self._read(group_exists_statement(rel_type, source, target))[0]["found"]
 
-    def _run(self, part: str, statement: str, rows: list[tuple], ends: tuple[str, str] | None = None) -> None:
+    def _run(
+        self, part: str, statement: str, rows: list[tuple], group: tuple[str, str, str] | None = None
+    ) -> None:
         if part in self.done:
             self.report.skipped_batches += 1
         else:
             database = self.settings.database
             written = self.driver.execute_query(statement, rows=rows, database_=database).records[0][0]
-            if written != len(rows) and ends:
-                raise BackendError(f"{part}: {_missing_ends(self.driver, database, *ends, rows)}")
+            if written != len(rows) and group:
+                raise BackendError(f"{part}: {_missing_ends(self.driver, database, *group, rows)}")
             self.ws.con.execute(
                 "INSERT INTO push_checkpoints VALUES (?, ?, ?)", [self.settings.uri, self.version, part]
             )
@@ -251,8 +333,8 @@ def push(
     batch_rows: int = BATCH_ROWS,
     progress: Callable[[int], None] | None = None,
 ) -> PushReport:
-    """Constraints, then nodes, then relationships; batches pushed before (same server and data
-    version) are skipped."""
+    """The server checked (no other workspace's data), constraints, source files and nodes, then
+    relationships; batches pushed before (same server and data version) are skipped."""
     run = Push(ws, settings, driver, batch_rows, progress)
     run.constraints()
     run.nodes()
@@ -260,11 +342,21 @@ def push(
     return run.report
 
 
-def _missing_ends(driver: neo4j.Driver, database: str | None, source: str, target: str, rows: list) -> str:
+def _other_data(settings: Neo4jSettings, what: str) -> str:
+    return (
+        f"Neo4j at {settings.uri} (database {settings.database}) holds data from another workspace: {what}. "
+        "Nothing was pushed. Push into an empty database, or empty this one first if its data is not needed "
+        "(MATCH (n) DETACH DELETE n), or push from the workspace that wrote it"
+    )
+
+
+def _missing_ends(
+    driver: neo4j.Driver, database: str | None, rel_type: str, source: str, target: str, rows: list
+) -> str:
     """Which relationships of a batch found no endpoint on the server (the batch's MATCH skipped them)."""
     records = driver.execute_query(
         f"UNWIND $rows AS row {_ends(source, target, 'OPTIONAL MATCH')} WITH row, a, b "
-        "WHERE a IS NULL OR b IS NULL RETURN row[0] AS id LIMIT 3",
+        f"WHERE a IS NULL OR b IS NULL RETURN coalesce(row[0], '{rel_type}:' + row[1] + '>' + row[2]) AS id LIMIT 3",
         rows=rows,
         database_=database,
     ).records

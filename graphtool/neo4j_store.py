@@ -4,6 +4,10 @@ Each query is read from its file, filled from the model's allow-list (graphtool.
 managed READ transaction with a timeout and a LIMIT. Where an answer needs computing (ownership,
 goods flows) the server returns the facts and the same pure functions as the embedded store compute
 it. The data gets here with ``graphtool push``.
+
+Provenance is stored lean (graphtool.neo4j_push): each node and relationship holds its file id, row
+and batch, and the ``SourceFile`` nodes name each file and its sha256; a reading method fetches those
+few nodes once (one small query) and fills every Provenance from them, as the embedded store does.
 """
 
 from __future__ import annotations
@@ -17,30 +21,36 @@ from graphtool.investigations import parameters
 from graphtool.investigations.filters import Filters
 from graphtool.investigations.flow import declaration_fact, shipment_fact
 from graphtool.neo4j_backend import connect
+from graphtool.neo4j_push import PROVENANCE, SOURCE_FILE
 from graphtool.store import GraphStore
 from graphtool.subgraph import Edge, Node, Provenance, Subgraph
 
-PROVENANCE_KEYS = ("source_file", "source_sha256", "source_row", "load_batch")
 ROWS = 1_000_000  # the bound on rows of a facts query; answers are capped far below it
+SOURCE_FILES = f"MATCH (f:{SOURCE_FILE}) RETURN f.file_id AS file_id, f.name AS name, f.sha256 AS sha256"
+
+Files = dict[int, tuple[str, str]]  # file id -> (file name, sha256)
 
 
-def _split(props: dict[str, Any]) -> tuple[dict[str, Any], Provenance]:
-    """Properties without the provenance keys that ``graphtool push`` adds, and that provenance."""
-    clean = {k: v for k, v in props.items() if k not in PROVENANCE_KEYS and k != "id" and v is not None}
-    prov = Provenance(None, props.get("source_row"), props.get("load_batch"), props.get("source_file"),
-                      props.get("source_sha256"))  # fmt: skip
-    return clean, prov
+def _props(props: dict[str, Any]) -> dict[str, Any]:
+    """Properties without the id and the provenance keys that ``graphtool push`` adds."""
+    return {k: v for k, v in props.items() if k not in PROVENANCE and k != "id" and v is not None}
 
 
-def _node(row: dict[str, Any]) -> Node:
+def _provenance(props: dict[str, Any], files: Files) -> Provenance:
+    file_id = props.get("source_file_id")
+    name, sha256 = files.get(file_id, (None, None))
+    return Provenance(file_id, props.get("source_row"), props.get("load_batch"), name, sha256)
+
+
+def _node(row: dict[str, Any], files: Files) -> Node:
     """A node from its id and properties; its label is the id's prefix (the branch that found it)."""
-    props, prov = _split(row["props"])
-    return Node(row["id"], row["id"].split(":", 1)[0], props, prov)
+    props = row["props"]
+    return Node(row["id"], row["id"].split(":", 1)[0], _props(props), _provenance(props, files))
 
 
-def _edge(row: dict[str, Any]) -> Edge:
-    props, prov = _split(row["props"])
-    return Edge(row["id"], row["type"], row["src"], row["dst"], props, prov)
+def _edge(row: dict[str, Any], files: Files) -> Edge:
+    props = row["props"]
+    return Edge(row["id"], row["type"], row["src"], row["dst"], _props(props), _provenance(props, files))
 
 
 class Neo4jStore(GraphStore):
@@ -55,6 +65,11 @@ class Neo4jStore(GraphStore):
 
     def _read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         return cypher.read(self.driver, self.settings, text, **params)
+
+    def _files(self) -> Files:
+        """The source files the server holds (a few nodes), read afresh by each reading method so a
+        later push is seen at once."""
+        return {r["file_id"]: (r["name"], r["sha256"]) for r in self._read(SOURCE_FILES)}
 
     @property
     def version(self) -> str:
@@ -71,7 +86,8 @@ class Neo4jStore(GraphStore):
         text, by_label = cypher.over_nodes(ids, cypher.render("nodes"))
         if not by_label:
             return {}
-        return {r["id"]: _node(r) for r in self._read(text, ids=by_label)[0]["nodes"]}
+        files = self._files()
+        return {r["id"]: _node(r, files) for r in self._read(text, ids=by_label)[0]["nodes"]}
 
     def _subgraph(self, node_ids: list[str], edge_ids: list[str]) -> Subgraph:
         """The nodes found and the relationships among them with these ids, in one query."""
@@ -81,7 +97,8 @@ class Neo4jStore(GraphStore):
         )  # fmt: skip
         if not by_label:
             return Subgraph()
-        return _graph(self._read(text, ids=by_label, **_subgraph_parameters(edge_ids=list(edge_ids)))[0])
+        found = self._read(text, ids=by_label, **_subgraph_parameters(edge_ids=list(edge_ids)))[0]
+        return _graph(found, self._files())
 
     def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         return search.search(self.version, self._search_rows, self._search_keys, text, limit)
@@ -90,14 +107,14 @@ class Neo4jStore(GraphStore):
         out = []
         for label in search.SEARCHABLE:
             rows = self._read(cypher.render("search_rows", label=label), limit=ROWS)
-            out += [(r["id"], label, _split(r["props"])[0]) for r in rows]
+            out += [(r["id"], label, _props(r["props"])) for r in rows]
         return out
 
     def _search_keys(self, value: str) -> list[tuple[str, str, dict[str, Any]]]:
         out = []
         for label, keys in search.KEYS.items():
             text = cypher.render("search_keys", label=label, fields=(label, keys))
-            out += [(r["id"], label, _split(r["props"])[0]) for r in self._read(text, value=value, limit=100)]
+            out += [(r["id"], label, _props(r["props"])) for r in self._read(text, value=value, limit=100)]
         return out
 
     # ------------------------------------------------------------------ neighbourhood
@@ -107,7 +124,7 @@ class Neo4jStore(GraphStore):
         relationships."""
         text, by_label = _walk(seeds, hops, filters)
         params = filters.cypher_parameters() | _subgraph_parameters(since=filters.since, until=filters.until)
-        return _graph(self._read(text, ids=by_label, limit=limit, **params)[0])
+        return _graph(self._read(text, ids=by_label, limit=limit, **params)[0], self._files())
 
     # ------------------------------------------------------------------ paths
 
@@ -135,7 +152,8 @@ class Neo4jStore(GraphStore):
 
     def _ownership_facts(self, company_id: str, depth: int) -> tuple[list[Edge], dict[str, Node]]:
         rows = self._read(cypher.render("ownership", depth=depth), company=company_id, limit=ROWS)
-        edges = sorted((_edge(r) for r in rows), key=lambda e: e.id)
+        files = self._files()
+        edges = sorted((_edge(r, files) for r in rows), key=lambda e: e.id)
         ends = sorted({e.src for e in edges} | {e.dst for e in edges})
         return edges, self.nodes(ends)
 
@@ -143,7 +161,7 @@ class Neo4jStore(GraphStore):
         rows = self._read(cypher.render("flow_declarations"), start=start_id, limit=limit)
         declarations = [
             declaration_fact(
-                r["id"], _split(r["props"])[0], r["consignee_id"], r["consignee_country"], r["consigned_edge"]
+                r["id"], _props(r["props"]), r["consignee_id"], r["consignee_country"], r["consigned_edge"]
             )
             for r in rows
         ]
@@ -160,7 +178,7 @@ class Neo4jStore(GraphStore):
             for r in found:
                 if r["id"] not in shipments:
                     shipments[r["id"]] = shipment_fact(
-                        r["id"], _split(r["props"])[0], r["shipper_id"], r["shipped_edge"],
+                        r["id"], _props(r["props"]), r["shipper_id"], r["shipped_edge"],
                         r["consignee_id"], r["consignee_country"], r["consigned_edge"],
                     )  # fmt: skip
                     if r["consignee_id"]:
@@ -185,13 +203,13 @@ def _subgraph_parameters(
     }  # fmt: skip
 
 
-def _graph(row: dict[str, Any]) -> Subgraph:
+def _graph(row: dict[str, Any], files: Files) -> Subgraph:
     """The answer of ``queries/subgraph.cypher`` (nodes in answer order) as a Subgraph."""
     graph = Subgraph(more=row["total"] - len(row["nodes"]))
     for node in row["nodes"]:
-        graph.add_node(_node(node))
+        graph.add_node(_node(node, files))
     for edge in row["relationships"]:
-        graph.add_edge(_edge(edge))
+        graph.add_edge(_edge(edge, files))
     return graph
 
 

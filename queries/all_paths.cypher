@@ -10,7 +10,7 @@ MATCH (b:{dst_label} {id: target})
 WHERE a <> b
 MATCH p = (a)-[{types}*1..{max_hops}]-(b)
 WHERE all(i IN range(0, size(nodes(p)) - 2) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-WITH [n IN nodes(p) | n.id] AS node_ids, [r IN relationships(p) | r.id] AS edge_ids
+WITH [n IN nodes(p) | n.id] AS node_ids, [r IN relationships(p) | coalesce(r.id, type(r) + ':' + startNode(r).id + '>' + endNode(r).id)] AS edge_ids
 RETURN node_ids, edge_ids
 ORDER BY size(edge_ids), node_ids, edge_ids
 LIMIT $limit

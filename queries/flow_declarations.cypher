@@ -13,4 +13,4 @@ ORDER BY day IS NOT NULL DESC, day DESC, d.id DESC
 LIMIT $limit
 OPTIONAL MATCH (d)-[cr:CONSIGNED_TO]->(c)
 RETURN d.id AS id, properties(d) AS props, c.id AS consignee_id, c.country AS consignee_country,
-       cr.id AS consigned_edge
+       coalesce(cr.id, type(cr) + ':' + d.id + '>' + c.id) AS consigned_edge

@@ -7,10 +7,12 @@ CALL () {
   MATCH p = (:Company {id: $company})<-[:OWNS*1..{depth}]-()
   UNWIND relationships(p) AS r
   WITH DISTINCT r
-  RETURN r.id AS id, type(r) AS type, startNode(r).id AS src, endNode(r).id AS dst, properties(r) AS props
+  RETURN coalesce(r.id, type(r) + ':' + startNode(r).id + '>' + endNode(r).id) AS id, type(r) AS type,
+         startNode(r).id AS src, endNode(r).id AS dst, properties(r) AS props
   UNION
   MATCH (c:Company {id: $company})<-[r:CONTROLS|OFFICER_OF]-(x)
-  RETURN r.id AS id, type(r) AS type, x.id AS src, c.id AS dst, properties(r) AS props
+  RETURN coalesce(r.id, type(r) + ':' + x.id + '>' + c.id) AS id, type(r) AS type, x.id AS src, c.id AS dst,
+         properties(r) AS props
 }
 RETURN id, type, src, dst, props
 LIMIT $limit

@@ -9,7 +9,7 @@ UNWIND $targets AS target
 MATCH (b:{dst_label} {id: target})
 WHERE a <> b
 MATCH p = allShortestPaths((a)-[{types}*..{max_hops}]-(b))
-WITH [n IN nodes(p) | n.id] AS node_ids, [r IN relationships(p) | r.id] AS edge_ids
+WITH [n IN nodes(p) | n.id] AS node_ids, [r IN relationships(p) | coalesce(r.id, type(r) + ':' + startNode(r).id + '>' + endNode(r).id)] AS edge_ids
 RETURN node_ids, edge_ids
 ORDER BY size(edge_ids), node_ids, edge_ids
 LIMIT $limit

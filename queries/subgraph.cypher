@@ -34,13 +34,13 @@ CALL (nodes, heavy_out, heavy_in) {
     MATCH (a)-[r{types}]->(b)
     RETURN r, a AS src, b AS dst
   }
-  WITH r, src, dst
-  WHERE ($edge_ids IS NULL OR r.id IN $edge_ids)
+  WITH r, src, dst, coalesce(r.id, type(r) + ':' + src.id + '>' + dst.id) AS id
+  WHERE ($edge_ids IS NULL OR id IN $edge_ids)
     AND ($until IS NULL OR r.start_date IS NULL OR r.start_date <= $until)
     AND ($since IS NULL OR r.end_date IS NULL OR r.end_date >= $since)
-  WITH r, src, dst
+  WITH r, src, dst, id
   LIMIT $max_relationships
-  RETURN collect({id: r.id, type: type(r), src: src.id, dst: dst.id, props: properties(r)}) AS relationships
+  RETURN collect({id: id, type: type(r), src: src.id, dst: dst.id, props: properties(r)}) AS relationships
 }
 RETURN [n IN nodes | {id: n.id, props: properties(n)}] AS nodes, relationships, total
 LIMIT 1

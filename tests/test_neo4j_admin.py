@@ -7,6 +7,7 @@ import pytest
 
 from graphtool.config import Neo4jSettings
 from graphtool.errors import WorkspaceError
+from graphtool.ids import edge_id
 from graphtool.neo4j_admin import import_with_local_jars, write_import_files
 from graphtool.neo4j_push import push
 from graphtool.neo4j_server import LocalNeo4j
@@ -38,19 +39,33 @@ def workspace(tmp_path_factory):
         load_file(ws, write_csv(tmp / "companies.csv", register))
         # The tabular loader folds line breaks into spaces; structured sources (FtM, BODS) can keep them.
         ws.con.execute("UPDATE node_company SET business_scope = ? WHERE uscc = ?", [SCOPE, EXPORTER_USCC])
+        # Two ownership periods of one pair (as a BODS source gives them): a derived and a qualified id.
+        ids = dict(ws.con.execute("SELECT name, id FROM node_company").fetchall())
+        file_id, batch_id = ws.con.execute(
+            "SELECT file_id, batch_id FROM source_files WHERE name = 'companies.csv'"
+        ).fetchall()[0]
+        for qualifier, percent in (("", 60.0), ("2019", 40.0)):
+            ws.con.execute(
+                "INSERT INTO edges (id, type, src, dst, percent, file_id, row_no, batch_id) "
+                "VALUES (?, 'OWNS', ?, ?, ?, ?, 2, ?)",
+                [edge_id("OWNS", ids[AWKWARD_NAME], ids[EXPORTER], qualifier), ids[AWKWARD_NAME], ids[EXPORTER],
+                 percent, file_id, batch_id],
+            )  # fmt: skip
         yield ws
 
 
 def graph(driver: neo4j.Driver) -> tuple[dict, dict]:
-    """Every node and relationship with its labels/type, ends and properties, keyed by id."""
+    """Every node and relationship with its labels/type, ends and properties, keyed by id (a
+    relationship's kept id, or the derived one)."""
     nodes = {
         r["p"]["id"]: (tuple(r["labels"]), r["p"])
         for r in driver.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p").records
     }
     rels = {
-        r["p"]["id"]: (r["type"], r["a"], r["b"], r["p"])
+        r["id"]: (r["type"], r["a"], r["b"], r["p"])
         for r in driver.execute_query(
-            "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS a, b.id AS b, properties(r) AS p"
+            "MATCH (a)-[r]->(b) RETURN coalesce(r.id, type(r) + ':' + a.id + '>' + b.id) AS id, "
+            "type(r) AS type, a.id AS a, b.id AS b, properties(r) AS p"
         ).records
     }
     return nodes, rels
@@ -80,6 +95,10 @@ def test_the_plan_prints_the_exact_import_command_with_typed_headers(workspace, 
     assert {"incorporation_date:date", "aliases:string[]", "uscc_valid:boolean", "source_row:long"} <= set(
         header
     )
+    sources = plan.files[0]  # the SourceFile nodes come first
+    assert sources.name == "SourceFile" and f"--nodes={sources.header},{sources.data}" in command
+    assert sources.header.read_text(encoding="utf-8").startswith("id:ID(SourceFile),:LABEL,file_id:long,")
+    assert "CREATE CONSTRAINT sourcefile_id" in plan.constraints.read_text(encoding="utf-8")
     exported = next(f for f in plan.files if f.name == "EXPORTED Company->Declaration")
     assert exported.header.read_text(encoding="utf-8").startswith(
         ":START_ID(Company),:END_ID(Declaration),:TYPE,id,"
@@ -91,9 +110,15 @@ def test_the_plan_prints_the_exact_import_command_with_typed_headers(workspace, 
 def test_the_imported_database_holds_the_workspace_graph(workspace, imported):
     _, (nodes, rels) = imported
     s = status(workspace)
+    files = {p["file_id"]: p for (label,), p in nodes.values() if label == "SourceFile"}
+    sources = workspace.con.execute("SELECT file_id, name, sha256, loaded_at FROM source_files").fetchall()
+    assert {i: (f["name"], f["sha256"], f["loaded_at"].to_native()) for i, f in files.items()} == {
+        r[0]: r[1:] for r in sources
+    }
     labels = {}
     for node_labels, _ in nodes.values():
-        labels[node_labels[0]] = labels.get(node_labels[0], 0) + 1
+        if node_labels != ("SourceFile",):
+            labels[node_labels[0]] = labels.get(node_labels[0], 0) + 1
     types = {}
     for rel_type, *_ in rels.values():
         types[rel_type] = types.get(rel_type, 0) + 1
@@ -108,7 +133,13 @@ def test_the_imported_database_holds_the_workspace_graph(workspace, imported):
     assert exporter["business_scope"] == SCOPE
     assert any(p.get("name") == AWKWARD_NAME for _, p in nodes.values())
     declaration = next(p for (label,), p in nodes.values() if label == "Declaration")
-    assert str(declaration["declaration_date"]) == "2024-10-08" and declaration["source_file"] == "d.csv"
+    assert str(declaration["declaration_date"]) == "2024-10-08"
+    assert files[declaration["source_file_id"]]["name"] == "d.csv"
+    # a derived relationship id is an empty cell: the importer writes no property
+    assert all("id" not in p for rel_type, _, _, p in rels.values() if rel_type == "EXPORTED")
+    owns = {rel_id: p.get("id") for rel_id, (rel_type, _, _, p) in rels.items() if rel_type == "OWNS"}
+    qualified = next(rel_id for rel_id in owns if rel_id.endswith("#2019"))
+    assert owns == {qualified.removesuffix("#2019"): None, qualified: qualified}
     assert isinstance(declaration["line_no"], int) and isinstance(declaration["net_kg"], float)
 
 

@@ -212,13 +212,13 @@ def run(ws: Workspace, rules: list[str] | None = None, source: RowSource | None 
 
 
 def _provenance_index(ws: Workspace) -> dict[Any, tuple[int, str]]:
-    """file_id and sha256 (Neo4j keeps the hash) -> (file_id, file name)."""
-    rows = ws.con.execute("SELECT file_id, sha256, name FROM source_files").fetchall()
-    return {key: (file_id, name) for file_id, sha, name in rows for key in (file_id, sha)}
+    """file_id -> (file_id, file name)."""
+    rows = ws.con.execute("SELECT file_id, name FROM source_files").fetchall()
+    return {file_id: (file_id, name) for file_id, name in rows}
 
 
 def _resolve(fact: Fact, index: dict[Any, tuple[int, str]]) -> Fact:
-    """A fact's source (a file_id from SQL or a sha256 from Neo4j) as file_id and file name."""
+    """A fact's source (the file_id a rule read, on either backend) as file_id and file name."""
     if fact.file is None and fact.file_id is None:
         return fact
     file_id, name = index.get(fact.file_id if fact.file_id is not None else fact.file, (None, None))

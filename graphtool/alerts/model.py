@@ -24,9 +24,7 @@ class Fact:
     id: str  # node or relationship id
     label: str  # node label or relationship type
     text: str
-    file: str | None = (
-        None  # source file name (a rule sets the file id or sha256 it read; the engine resolves it)
-    )
+    file: str | None = None  # source file name (a rule sets the file id it read; the engine resolves it)
     row_no: int | None = None
     file_id: int | None = None
 

@@ -2,9 +2,11 @@
 
 The statements are the ones ``graphtool push`` runs (uniqueness constraints, ``UNWIND … MERGE``),
 with the rows written as literals instead of parameters, so running the script twice changes
-nothing and the result looks like a pushed graph (provenance as ``source_file``,
-``source_sha256``, ``source_row``, ``load_batch``). Labels and types come from the model only;
-every value is a literal escaped here (one statement per line, no raw line breaks in strings).
+nothing. Unlike a push, the script is self-contained: it may be run into any server, where the
+workspace's file ids mean nothing, so every node and relationship names its file itself
+(``source_file``, ``source_sha256``, ``source_row``, ``load_batch``) and every relationship keeps its
+``id``. Labels and types come from the model only; every value is a literal escaped here (one
+statement per line, no raw line breaks in strings).
 """
 
 from __future__ import annotations
@@ -15,12 +17,12 @@ from typing import Any
 
 from graphtool.exports import tables, values
 from graphtool.model import load_model
-from graphtool.neo4j_push import PROVENANCE, constraint_statements, node_statement, relationship_statement
+from graphtool.neo4j_push import constraint_statements, node_statement, relationship_statement
 from graphtool.subgraph import Edge, Node, Subgraph
 
 BATCH = 500  # rows per statement: short enough for any client, few enough statements
 ESCAPES = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-# push's provenance properties (neo4j_push.PROVENANCE) from our Provenance fields
+# the script's provenance properties from our Provenance fields
 NEO4J_PROVENANCE = {
     "source_sha256": "sha256",
     "source_file": "source_file",
@@ -53,8 +55,8 @@ def literal(value: Any) -> str:
 
 def row(head: list[str], item: Node | Edge, names: dict[str, str]) -> list[Any]:
     """A row as push's statements take it: ``head``, each model property (null when missing: not
-    set), then provenance in ``neo4j_push.PROVENANCE`` order."""
-    provenance = [getattr(item.provenance, NEO4J_PROVENANCE[name]) for name in PROVENANCE]
+    set), then provenance in ``NEO4J_PROVENANCE`` order."""
+    provenance = [getattr(item.provenance, field) for field in NEO4J_PROVENANCE.values()]
     return [*head, *(item.properties.get(p) for p in names), *provenance]
 
 
@@ -74,14 +76,18 @@ def write(subgraph: Subgraph, positions: values.Positions) -> bytes:
     ]
     for label, nodes in tables.by_label(subgraph).items():
         names = model.node(label).properties
-        lines += _unwind(node_statement(label), [row([n.id], n, names) for n in nodes])
+        lines += _unwind(
+            node_statement(label, tuple(NEO4J_PROVENANCE)), [row([n.id], n, names) for n in nodes]
+        )
     groups: dict[tuple[str, str, str], list[list[Any]]] = {}
     for edge in values.edges_sorted(subgraph):
         ends = (edge.type, _label(subgraph, edge.src), _label(subgraph, edge.dst))
         names = model.relationship(edge.type).properties
         groups.setdefault(ends, []).append(row([edge.id, edge.src, edge.dst], edge, names))
     for (rel_type, source, target), rows in sorted(groups.items()):
-        lines += _unwind(relationship_statement(rel_type, source, target), rows)
+        lines += _unwind(
+            relationship_statement(rel_type, source, target, provenance=tuple(NEO4J_PROVENANCE)), rows
+        )
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 

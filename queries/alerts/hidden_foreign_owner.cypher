@@ -15,22 +15,23 @@ CALL (x, chains) {
   UNWIND chains AS p
   UNWIND relationships(p) AS r
   WITH DISTINCT r
-  RETURN 'owns' AS kind, {exporter: x.id, id: r.id, src: startNode(r).id, dst: endNode(r).id, percent: r.percent,
+  RETURN 'owns' AS kind, {exporter: x.id, id: coalesce(r.id, type(r) + ':' + startNode(r).id + '>' + endNode(r).id),
+         src: startNode(r).id, dst: endNode(r).id, percent: r.percent,
          percent_min: r.percent_min, percent_max: r.percent_max, interest: r.interest,
          declared_indirect: r.declared_indirect, start_date: r.start_date, end_date: r.end_date,
-         edge_src: r.source_sha256, edge_row: r.source_row} AS row
+         edge_src: r.source_file_id, edge_row: r.source_row} AS row
   UNION
   UNWIND chains AS p
   UNWIND nodes(p) AS n
   WITH DISTINCT n
   RETURN 'node' AS kind, {id: n.id, label: CASE WHEN n:Person THEN 'Person' ELSE 'Company' END, name: n.name,
          nationality: n.nationality, country: n.country, sector: n.sector, topics: n.topics,
-         node_src: n.source_sha256, node_row: n.source_row} AS row
+         node_src: n.source_file_id, node_row: n.source_row} AS row
   UNION
   MATCH (x)-[:EXPORTED]->(d:Declaration)
   WHERE d.control_rule IS NOT NULL
   OPTIONAL MATCH (d)-[:CONSIGNED_TO]->(c:Company)
-  RETURN 'decl' AS kind, {decl: d.id, decl_src: d.source_sha256, decl_row: d.source_row, decl_no: d.declaration_no, day: d.declaration_date, hs: d.hs_code, description: d.description, specs: d.specs, net_kg: d.net_kg, uv: d.unit_value_usd, value_usd: d.value_usd, control_rule: d.control_rule, licence_no: d.licence_no, transport_mode: d.transport_mode, trade_mode: d.trade_mode, destination: d.destination_country, exporter: x.id, exporter_name: x.name, consignee: c.id, consignee_name: c.name, consignee_country: c.country} AS row
+  RETURN 'decl' AS kind, {decl: d.id, decl_src: d.source_file_id, decl_row: d.source_row, decl_no: d.declaration_no, day: d.declaration_date, hs: d.hs_code, description: d.description, specs: d.specs, net_kg: d.net_kg, uv: d.unit_value_usd, value_usd: d.value_usd, control_rule: d.control_rule, licence_no: d.licence_no, transport_mode: d.transport_mode, trade_mode: d.trade_mode, destination: d.destination_country, exporter: x.id, exporter_name: x.name, consignee: c.id, consignee_name: c.name, consignee_country: c.country} AS row
   UNION
   MATCH (x)-[:EXPORTED]->(d:Declaration)-[:CONSIGNED_TO]->(c:Company)
   WHERE d.control_rule IS NOT NULL
@@ -46,7 +47,8 @@ CALL (x, chains) {
     RETURN r
   }
   MATCH (r)<-[l:OWNS|CONTROLS|OFFICER_OF]-(party)
-  RETURN 'link' AS kind, {consignee: c.id, id: l.id, via: type(l), party: party.id, percent: l.percent,
-         link_src: l.source_sha256, link_row: l.source_row} AS row
+  RETURN 'link' AS kind, {consignee: c.id, id: coalesce(l.id, type(l) + ':' + party.id + '>' + r.id), via: type(l),
+         party: party.id, percent: l.percent,
+         link_src: l.source_file_id, link_row: l.source_row} AS row
 }
 RETURN DISTINCT kind, row

@@ -26,7 +26,7 @@ WITH median_uv, code_lines, d, exporter,
      controlled_hs, last_used
 WHERE (code_lines >= $min_code_lines AND d.unit_value_usd >= $value_ratio * median_uv) OR sibling
 MATCH (x:Company {id: exporter})-[:EXPORTED]->(d)-[:CONSIGNED_TO]->(c:Company)
-RETURN d.id AS decl, d.source_sha256 AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
+RETURN d.id AS decl, d.source_file_id AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
        d.declaration_date AS day, d.hs_code AS hs, d.description AS description, d.specs AS specs, d.net_kg AS net_kg,
        d.unit_value_usd AS uv, d.value_usd AS value_usd, d.control_rule AS control_rule, d.licence_no AS licence_no,
        d.transport_mode AS transport_mode, d.trade_mode AS trade_mode, d.destination_country AS destination,

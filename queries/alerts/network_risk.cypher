@@ -29,9 +29,9 @@ RETURN 'link' AS kind, {a: x.id, b: y.id, via: type(t)} AS row
 UNION ALL
 MATCH (l:ListEntry)
 RETURN 'entry' AS kind, {entry: l.id, entry_name: l.name, entry_aliases: l.aliases, entry_country: l.country,
-       list_name: l.list_name, start_date: l.start_date, end_date: l.end_date, entry_src: l.source_sha256,
+       list_name: l.list_name, start_date: l.start_date, end_date: l.end_date, entry_src: l.source_file_id,
        entry_row: l.source_row} AS row
 UNION ALL
 MATCH (x:Company)-[:EXPORTED]->(d:Declaration)-[:CONSIGNED_TO]->(c:Company)
 WHERE d.control_rule IS NOT NULL
-RETURN 'decl' AS kind, {decl: d.id, decl_src: d.source_sha256, decl_row: d.source_row, decl_no: d.declaration_no, day: d.declaration_date, hs: d.hs_code, description: d.description, specs: d.specs, net_kg: d.net_kg, uv: d.unit_value_usd, value_usd: d.value_usd, control_rule: d.control_rule, licence_no: d.licence_no, transport_mode: d.transport_mode, trade_mode: d.trade_mode, destination: d.destination_country, exporter: x.id, exporter_name: x.name, consignee: c.id, consignee_name: c.name, consignee_country: c.country} AS row
+RETURN 'decl' AS kind, {decl: d.id, decl_src: d.source_file_id, decl_row: d.source_row, decl_no: d.declaration_no, day: d.declaration_date, hs: d.hs_code, description: d.description, specs: d.specs, net_kg: d.net_kg, uv: d.unit_value_usd, value_usd: d.value_usd, control_rule: d.control_rule, licence_no: d.licence_no, transport_mode: d.transport_mode, trade_mode: d.trade_mode, destination: d.destination_country, exporter: x.id, exporter_name: x.name, consignee: c.id, consignee_name: c.name, consignee_country: c.country} AS row

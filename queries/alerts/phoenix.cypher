@@ -22,12 +22,12 @@ WITH o, n, old_last, shared_customers, shared_ids,
 WHERE toInteger(same_phone) + toInteger(same_address) + toInteger(same_people) + toInteger(shared_customers > 0) >= $min_shared
 MATCH (x:Company)-[:EXPORTED]->(d:Declaration)-[:CONSIGNED_TO]->(c:Company)
 WHERE x IN [o, n] AND c.id IN shared_ids
-RETURN d.id AS decl, d.source_sha256 AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
+RETURN d.id AS decl, d.source_file_id AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
        d.declaration_date AS day, d.hs_code AS hs, d.description AS description, d.specs AS specs, d.net_kg AS net_kg,
        d.unit_value_usd AS uv, d.value_usd AS value_usd, d.control_rule AS control_rule, d.licence_no AS licence_no,
        d.transport_mode AS transport_mode, d.trade_mode AS trade_mode, d.destination_country AS destination,
        x.id AS exporter, x.name AS exporter_name, c.id AS consignee, c.name AS consignee_name,
-       c.country AS consignee_country, o.id AS old_firm, o.name AS old_name, o.source_sha256 AS old_src, o.source_row AS old_row,
+       c.country AS consignee_country, o.id AS old_firm, o.name AS old_name, o.source_file_id AS old_src, o.source_row AS old_row,
        old_last, o.dissolution_date AS old_dissolved, n.id AS new_firm, n.name AS new_name,
-       n.source_sha256 AS new_src, n.source_row AS new_row, n.incorporation_date AS new_incorporated,
+       n.source_file_id AS new_src, n.source_row AS new_row, n.incorporation_date AS new_incorporated,
        same_phone, same_address, same_people, shared_customers

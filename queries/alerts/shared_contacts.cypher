@@ -7,7 +7,7 @@ WITH DISTINCT x, c
 CALL (x) {
   OPTIONAL MATCH (r:Company) WHERE r.name_norm = x.name_norm
     AND (r.country = x.country OR (r.country IS NULL AND x.country IS NULL))
-    AND r.source_sha256 <> x.source_sha256 AND (r.sector IS NOT NULL OR r.phone IS NOT NULL)
+    AND r.source_file_id <> x.source_file_id AND (r.sector IS NOT NULL OR r.phone IS NOT NULL)
   WITH x, min(r.id) AS twin
   OPTIONAL MATCH (x)-[:SAME_AS]->(o:Company)
   WITH twin, x, collect(DISTINCT o.id) AS others
@@ -17,7 +17,7 @@ CALL (x) {
 CALL (c) {
   OPTIONAL MATCH (r:Company) WHERE r.name_norm = c.name_norm
     AND (r.country = c.country OR (r.country IS NULL AND c.country IS NULL))
-    AND r.source_sha256 <> c.source_sha256 AND (r.sector IS NOT NULL OR r.phone IS NOT NULL)
+    AND r.source_file_id <> c.source_file_id AND (r.sector IS NOT NULL OR r.phone IS NOT NULL)
   WITH c, min(r.id) AS twin
   OPTIONAL MATCH (c)-[:SAME_AS]->(o:Company)
   WITH twin, c, collect(DISTINCT o.id) AS others
@@ -47,10 +47,10 @@ WITH x, c, min(xr.id) AS exporter_reg, min(cr.id) AS consignee_reg, min(phone) A
 MATCH (f:Company {id: consignee_reg})
 MATCH (x)-[:EXPORTED]->(d:Declaration)-[:CONSIGNED_TO]->(c)
 WHERE d.control_rule IS NOT NULL
-RETURN d.id AS decl, d.source_sha256 AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
+RETURN d.id AS decl, d.source_file_id AS decl_src, d.source_row AS decl_row, d.declaration_no AS decl_no,
        d.declaration_date AS day, d.hs_code AS hs, d.description AS description, d.specs AS specs, d.net_kg AS net_kg,
        d.unit_value_usd AS uv, d.value_usd AS value_usd, d.control_rule AS control_rule, d.licence_no AS licence_no,
        d.transport_mode AS transport_mode, d.trade_mode AS trade_mode, d.destination_country AS destination,
        x.id AS exporter, x.name AS exporter_name, c.id AS consignee, c.name AS consignee_name,
-       c.country AS consignee_country, exporter_reg, consignee_reg, f.source_sha256 AS consignee_src, f.source_row AS consignee_row,
+       c.country AS consignee_country, exporter_reg, consignee_reg, f.source_file_id AS consignee_src, f.source_row AS consignee_row,
        same_phone, same_domain, same_address, same_people, phone, domain

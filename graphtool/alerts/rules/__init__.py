@@ -3,7 +3,7 @@
 scheme); optionally ``reference(ws, params)`` adds reference data (control codes, screening hits from the
 workspace) to the parameters, which both backends then receive.
 
-Provenance columns end in ``_src`` (file_id in the workspace, source sha256 in Neo4j) and ``_row``.
+Provenance columns end in ``_src`` (the workspace's file_id, on both backends) and ``_row``.
 """
 
 from __future__ import annotations
