@@ -47,6 +47,15 @@ def test_adhoc_cypher_reads_with_a_row_limit(pushed):
         assert rows[0][0]["labels"] == ["Company"] and rows[0][0]["properties"]["country"] == "CN"
 
 
+def test_adhoc_cypher_shows_a_relationship_with_its_workspace_id(pushed):
+    """The server keeps no id on a relationship whose id is TYPE:source>target; a result that holds
+    the relationship with its ends still shows that id."""
+    _, settings = pushed
+    with Neo4jStore(settings) as store:
+        _, rows = store.cypher("MATCH (a)-[r:OWNS]->(b:Company {id: 'Company:t:T'}) RETURN a, r, b")
+    assert rows[0][1]["id"] == "OWNS:Company:t:H>Company:t:T" and rows[0][1]["properties"]["percent"] == 80.0
+
+
 @pytest.mark.parametrize(
     "write",
     [

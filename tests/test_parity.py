@@ -122,19 +122,9 @@ def graphs(draw) -> tuple[list, list]:
 
 
 def _plain(data: Any) -> Any:
-    """Order-normalised, JSON-shaped; ``file_id`` is the workspace's own numbering (Neo4j names the
-    file by its sha256 instead), so it is left out."""
-    text = json.dumps(data, default=str, sort_keys=True)
-    value = json.loads(text)
-
-    def strip(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {k: strip(x) for k, x in v.items() if k != "file_id"}
-        if isinstance(v, list):
-            return [strip(x) for x in v]
-        return v
-
-    return strip(value)
+    """Order-normalised, JSON-shaped; provenance included whole (file id, row, batch, file name,
+    sha256: Neo4j keeps the workspace's file ids and its SourceFile nodes)."""
+    return json.loads(json.dumps(data, default=str, sort_keys=True))
 
 
 def answers(store, nodes: list) -> dict[str, Any]:
