@@ -108,16 +108,22 @@ def relationship_statement(
     model = load_model()
     model.node(source), model.node(target)  # allow-list
     sets = f"r.id = row[0], {_sets('r', [*model.relationship(rel_type).properties, *provenance], 3)}"
+    rows = f"UNWIND $rows AS row {_ends(source, target)}"
     if create:
-        return f"UNWIND $rows AS row {_ends(source, target)} CREATE (a)-[r:{rel_type}]->(b) SET {sets} RETURN count(*)"
-    derived = f"'{rel_type}:' + row[1] + '>' + row[2]"
+        return f"{rows} CREATE (a)-[r:{rel_type}]->(b) SET {sets} RETURN count(*)"
+    derived = _derived_id(rel_type)
     return (
-        f"UNWIND $rows AS row {_ends(source, target)} "
-        f"OPTIONAL MATCH (a)-[old:{rel_type}]->(b) WHERE coalesce(old.id, {derived}) = coalesce(row[0], {derived}) "
+        f"{rows} OPTIONAL MATCH (a)-[old:{rel_type}]->(b) "
+        f"WHERE coalesce(old.id, {derived}) = coalesce(row[0], {derived}) "
         f"CALL (a, b, old) {{ WITH a, b, old WHERE old IS NULL CREATE (a)-[r:{rel_type}]->(b) RETURN r "
         "UNION WITH old WHERE old IS NOT NULL RETURN old AS r } "
         f"SET {sets} RETURN count(*)"
     )
+
+
+def _derived_id(rel_type: str) -> str:
+    """A row's derived relationship id, in Cypher (graphtool.ids.edge_id without a qualifier)."""
+    return f"'{rel_type}:' + row[1] + '>' + row[2]"
 
 
 def group_exists_statement(rel_type: str, source: str, target: str) -> str:
@@ -238,17 +244,9 @@ class Push:
             )
         }
         rows = self.ws.con.execute("SELECT file_id, name, sha256 FROM source_files").fetchall()
-        ours = {file_id: (name, sha256) for file_id, name, sha256 in rows}
-        clash = next((i for i in sorted(server) if server[i][1] != ours.get(i, (None, None))[1]), None)
-        if clash is not None:
-            name, sha = server[clash]
-            mine = ours.get(clash)
-            here = f"this workspace's file {clash} is {mine[0]} (sha256 {mine[1]})" if mine else (
-                f"this workspace has no file {clash}"
-            )  # fmt: skip
-            raise BackendError(
-                _other_data(self.settings, f"its source file {clash} is {name} (sha256 {sha}); {here}")
-            )
+        clash = foreign_file(server, {file_id: (name, sha256) for file_id, name, sha256 in rows})
+        if clash:
+            raise BackendError(_other_data(self.settings, clash))
         if not server and self._holds_graph_nodes():
             raise BackendError(_other_data(self.settings, "it holds graph nodes but no SourceFile nodes"))
 
@@ -342,6 +340,18 @@ def push(
     return run.report
 
 
+def foreign_file(server: dict[int, tuple[str, str]], ours: dict[int, tuple[str, str]]) -> str | None:
+    """The first of the server's source files (file id -> name, sha256) that is not this workspace's
+    file of that id, described; None when all are."""
+    for file_id in sorted(server):
+        name, sha256 = server[file_id]
+        mine = ours.get(file_id)
+        if mine is None or mine[1] != sha256:
+            here = f"{mine[0]} (sha256 {mine[1]})" if mine else "not there"
+            return f"its source file {file_id} is {name} (sha256 {sha256}); this workspace's file {file_id} is {here}"
+    return None
+
+
 def _other_data(settings: Neo4jSettings, what: str) -> str:
     return (
         f"Neo4j at {settings.uri} (database {settings.database}) holds data from another workspace: {what}. "
@@ -356,7 +366,7 @@ def _missing_ends(
     """Which relationships of a batch found no endpoint on the server (the batch's MATCH skipped them)."""
     records = driver.execute_query(
         f"UNWIND $rows AS row {_ends(source, target, 'OPTIONAL MATCH')} WITH row, a, b "
-        f"WHERE a IS NULL OR b IS NULL RETURN coalesce(row[0], '{rel_type}:' + row[1] + '>' + row[2]) AS id LIMIT 3",
+        f"WHERE a IS NULL OR b IS NULL RETURN coalesce(row[0], {_derived_id(rel_type)}) AS id LIMIT 3",
         rows=rows,
         database_=database,
     ).records
