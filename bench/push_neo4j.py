@@ -4,8 +4,8 @@ In one run, on a fresh server (data directory under --scratch):
 
 1. constraints, then every node with ``Push.nodes`` (nodes/s);
 2. the naive baseline: one auto-commit ``MERGE`` per relationship, on a 10,000-row slice;
-3. the batch-size sweep: the same batched statement ``push`` uses, on fresh slices of one group, at
-   each size; the fastest size is used for
+3. the batch-size sweep: the same batched statement ``push`` uses for a first load (CREATE), on fresh
+   slices of one group, at each size; the fastest size is used for
 4. every relationship with ``Push.relationships`` (relationships/s); counts checked against the
    workspace. The naive and sweep slices are deleted first, so this is a first load of every group,
    as into a new server (``push`` CREATEs the relationships of a group the server holds none of).
@@ -91,7 +91,7 @@ def naive(driver: neo4j.Driver, rows: list[tuple]) -> float:
 
 
 def sweep(driver: neo4j.Driver, ws: Workspace, sizes: list[int], rows_each: int, offset: int) -> dict:
-    statement = relationship_statement(*GROUP)
+    statement = relationship_statement(*GROUP, create=True)  # fresh slices: what a first load runs
     rates = {}
     for k, size in enumerate(sizes):
         rows = slice_rows(ws, offset + k * rows_each, rows_each)
