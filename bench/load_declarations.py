@@ -35,7 +35,7 @@ import pandas as pd
 from graphtool.workspace import Workspace, node_table
 from loaders.fields import scalar_function
 from loaders.mapping import builtin_mappings
-from loaders.tabular import header_key
+from loaders.reading import header_key
 
 mapping = builtin_mappings()["cn_customs_export"]
 frame = pd.read_csv(sys.argv[2], encoding="gb18030", dtype=str, keep_default_na=False, nrows=int(sys.argv[3]))

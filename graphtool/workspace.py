@@ -34,8 +34,8 @@ import pyarrow as pa
 from graphtool import __version__
 from graphtool.errors import GraphtoolError, WorkspaceError
 from graphtool.model import Model, NodeKind, is_derived, load_model
+from loaders.reading import sniff_delimiter
 from loaders.staging import Staged, block_records
-from loaders.tabular import sniff_delimiter
 
 SCHEMA_VERSION = "1"
 MEMORY_LIMIT = "2GB"  # DuckDB's share of memory (it spills beyond); a 1M-line load peaks under 4 GiB

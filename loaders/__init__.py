@@ -54,7 +54,8 @@ def stage_file(
 ) -> tuple[Staged | Iterator[Staged], str, str, str]:
     """Stage a file; returns the batch (or its chunks), loader name, mapping name and detected encoding."""
     from loaders.mapping import read_mapping
-    from loaders.tabular import read_source, stage_chunks
+    from loaders.reading import read_source
+    from loaders.tabular import stage_chunks
 
     if mapping_path is None and path.suffix.lower() not in TABLE_ONLY_SUFFIXES:
         head = data[:SNIFF_BYTES]

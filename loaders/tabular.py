@@ -1,33 +1,27 @@
-"""Tabular sources (CSV, TSV, XLSX) read through a declarative mapping into a staged batch.
+"""Tabular sources (CSV, TSV, XLSX) read through a declarative mapping into staged batches.
 
-Reading: the encoding is detected (UTF-8 with or without BOM, else GB18030, a superset of GBK,
-so a Chinese name is never garbled); cells are kept as text, empty cells as null. Staging: every
-field is normalised column-wise, rows with any problem go to quarantine with every reason, and
-the entities and relationships of the remaining rows become Arrow tables for the workspace.
+Reading (``loaders.reading``) gives slices of rows as text cells; staging normalises every field
+column-wise, sends rows with any problem to quarantine with every reason, and turns the entities
+and relationships of the remaining rows into Arrow tables for the workspace.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import unicodedata
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
-from graphtool.errors import MappingError, SourceError
+from graphtool.errors import MappingError
 from graphtool.ids import key_hash
 from graphtool.model import Model, load_model
 from loaders import fields as F
 from loaders.derive import DERIVATIONS
 from loaders.mapping import Entity, Field, Mapping, Relationship
+from loaders.reading import DelimitedSource, SourceSlice, TableSource, header_key, raw_cells
 from loaders.staging import (
     PRIMARY_SCHEMA,
     QUARANTINE_SCHEMA,
@@ -35,197 +29,9 @@ from loaders.staging import (
     Staged,
     edge_schema,
     node_schema,
-    raw_blocks,
     record_hashes,
     table_schema,
 )
-
-
-@dataclass
-class SourceTable:
-    """A source file as text cells: ``table`` has one string column per header, in file order.
-
-    ``bad_rows`` are records that could not be split into the header's columns (row number,
-    reason); they still count as read and go to quarantine.
-    """
-
-    table: pa.Table
-    encoding: str
-    headers: list[str]
-    bad_rows: list[tuple[int, dict[str, str], str]]
-    lines: Lines | None = None  # where each row is one line of the file: the original bytes
-
-
-@dataclass
-class Lines:
-    """The file's own bytes and the bounds of its header (line 0) and of each row's line."""
-
-    data: memoryview
-    starts: np.ndarray
-    ends: np.ndarray
-
-    @property
-    def rows_read(self) -> int:
-        return self.table.num_rows + len(self.bad_rows)
-
-
-def header_key(header: str) -> str:
-    """Headers compare after NFKC (full-width brackets), case folding and removing whitespace."""
-    return "".join(unicodedata.normalize("NFKC", header).casefold().split())
-
-
-def detect_encoding(data: bytes, path: Path) -> str:
-    """UTF-8 when every byte sequence is valid UTF-8, else GB18030 (a superset of GBK and GB2312).
-
-    Arrow validates the bytes in place: Python's decoder would take seconds on a large Chinese file,
-    and its error would copy the whole file."""
-    whole = pa.Array.from_buffers(
-        pa.large_binary(), 1, [None, pa.py_buffer(np.array([0, len(data)], np.int64)), pa.py_buffer(data)]
-    )
-    try:
-        whole.cast(pa.large_string())
-        return "utf-8"
-    except pa.ArrowInvalid:
-        return "gb18030"  # checked while decoding: an invalid sequence fails the file (see read_csv_bytes)
-
-
-def sniff_delimiter(first_line: str) -> str:
-    counts = {d: first_line.count(d) for d in (",", "\t", ";", "|")}
-    return max(counts, key=lambda d: counts[d])
-
-
-def _undecodable(path: Path, where: str, exc: UnicodeDecodeError) -> SourceError:
-    return SourceError(
-        f"{path}: neither UTF-8 nor GB18030/GBK text ({exc.reason} {where}); save it as UTF-8 and load again"
-    )
-
-
-def _decode(body: bytes, encoding: str, path: Path) -> str:
-    try:
-        return body.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise _undecodable(path, f"at byte {exc.start}", exc) from exc
-
-
-def read_csv_bytes(data: bytes, path: Path) -> SourceTable:
-    """Parse delimited text with Arrow's multi-threaded reader; every cell stays text.
-
-    Cells are split as bytes and decoded afterwards, once per distinct value: in GB18030 the bytes
-    of comma, semicolon, tab, quote and newline never occur inside a character (the second byte of
-    a character may be "|", so "|"-separated GB18030 text is decoded whole first).
-    """
-    encoding = detect_encoding(data, path)
-    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    body = memoryview(data)[start:]
-    end = data.find(b"\n", start)
-    first_line = _decode(data[start : end if end >= 0 else len(data)], encoding, path).rstrip("\r")
-    delimiter = sniff_delimiter(first_line)
-    headers = [h.strip() for h in next(csv.reader([first_line], delimiter=delimiter))]
-    if len(set(headers)) != len(headers):
-        dupes = sorted({h for h in headers if headers.count(h) > 1})
-        raise SourceError(f"{path}: repeated column headers {dupes}")
-    cells, cell_encoding = body, encoding
-    if encoding != "utf-8" and delimiter == "|":
-        cells, cell_encoding = memoryview(_decode(bytes(body), encoding, path).encode("utf-8")), "utf-8"
-    try:
-        table = _arrow_csv(cells, len(headers), delimiter)
-    except pa.ArrowInvalid:  # some row does not fit the header: read record by record
-        return _read_csv_slow(_decode(bytes(body), encoding, path), headers, delimiter, encoding)
-    columns = [_text_column(table.column(i), cell_encoding, path, h) for i, h in enumerate(headers)]
-    starts, ends = _line_bounds(body)
-    lines = Lines(body, starts, ends) if len(starts) == table.num_rows + 1 else None  # else: quoted newlines
-    return SourceTable(pa.table(columns, names=headers), encoding, headers, [], lines)
-
-
-def _line_bounds(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end (without the line break) of every non-empty line; the reader skips empty ones.
-    Line breaks are found slice by slice: one mask the size of the file would cost more than the search."""
-    buf = np.frombuffer(body, np.uint8)
-    step = 1 << 24
-    breaks = np.concatenate(
-        [np.flatnonzero(buf[s : s + step] == 10) + s for s in range(0, len(buf), step)]
-        or [np.zeros(0, np.int64)]
-    )
-    starts = np.concatenate(([0], breaks + 1))
-    ends = np.concatenate((breaks, [len(buf)]))
-    ends -= (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
-    keep = ends > starts
-    return starts[keep], ends[keep]
-
-
-def _arrow_csv(body: memoryview, width: int, delimiter: str) -> pa.Table:
-    names = [f"c{i}" for i in range(width)]
-    return pacsv.read_csv(
-        pa.BufferReader(pa.py_buffer(body)),
-        read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.binary() for n in names},
-            strings_can_be_null=True,
-            null_values=[""],
-            quoted_strings_can_be_null=True,
-        ),
-    )
-
-
-def _text_column(cells: pa.ChunkedArray, encoding: str, path: Path, header: str) -> pa.Array:
-    """A column of cell bytes as text: UTF-8 as it is (the file was checked whole), else each distinct
-    value decoded once (a dictionary-encoded column); ASCII is the same in every encoding."""
-    cells = cells.combine_chunks()
-    text = cells.view(pa.string())
-    if encoding == "utf-8" or pc.all(pc.fill_null(pc.string_is_ascii(text), True)).as_py():
-        return text
-    encoded = pc.dictionary_encode(cells)
-    values = []
-    for i, value in enumerate(encoded.dictionary.to_pylist()):
-        try:
-            values.append(value.decode(encoding))
-        except UnicodeDecodeError as exc:
-            row = pc.index(encoded.indices, i).as_py() + 1
-            raise _undecodable(path, f"in row {row}, column {header}", exc) from exc
-    return pa.DictionaryArray.from_arrays(encoded.indices, pa.array(values, pa.string()))
-
-
-def _read_csv_slow(text: str, headers: list[str], delimiter: str, encoding: str) -> SourceTable:
-    """Record-by-record reading, used only when some rows do not fit the header, so that every
-    row keeps its true number and the misfits are reported instead of shifting the rest."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    next(reader)
-    columns: list[list[str | None]] = [[] for _ in headers]
-    row_numbers: list[int] = []
-    bad: list[tuple[int, dict[str, str], str]] = []
-    for row_no, record in enumerate(reader, start=1):
-        if not record:
-            bad.append((row_no, {}, "empty line"))
-            continue
-        if len(record) != len(headers):
-            original = {f"column {i + 1}": v for i, v in enumerate(record)}
-            bad.append((row_no, original, f"row has {len(record)} fields, the header has {len(headers)}"))
-            continue
-        row_numbers.append(row_no)
-        for column, value in zip(columns, record, strict=True):
-            column.append(value if value != "" else None)
-    table = pa.table({h: pa.array(c, pa.string()) for h, c in zip(headers, columns, strict=True)})
-    table = table.append_column("__row_no", pa.array(row_numbers, pa.int64()))
-    return SourceTable(table, encoding, headers, bad)
-
-
-def read_xlsx(path: Path) -> SourceTable:
-    import pandas as pd
-
-    frame = pd.read_excel(path, dtype=str, keep_default_na=False)
-    frame = frame.replace({"": None})
-    headers = [str(c).strip() for c in frame.columns]
-    table = pa.table(
-        {h: pa.array(frame[c].tolist(), pa.string()) for h, c in zip(headers, frame.columns, strict=True)}
-    )
-    return SourceTable(table, "xlsx", headers, [])
-
-
-def read_source(path: Path, data: bytes) -> SourceTable:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path)
-    return read_csv_bytes(data, path)
 
 
 def resolve_columns(mapping: Mapping, headers: list[str], path: Path) -> dict[str, str]:
@@ -253,25 +59,6 @@ def matched_fields(mapping: Mapping, headers: list[str]) -> tuple[int, bool]:
     hits = {f.name for f in mapping.fields.values() if any(header_key(a) in keys for a in f.headers)}
     required = all(f.name in hits for f in mapping.fields.values() if f.required)
     return len(hits), required
-
-
-def raw_cells(
-    table: pa.Table, headers: list[str], bad_rows: list[tuple[int, dict[str, str], str]], row_no: pa.Array
-) -> pa.Table:
-    """Each row's original cells, one text column per header (c0, c1, ...), and for rows that could
-    not be split into the header's columns their fields as JSON in ``malformed``."""
-    cells = table.select(headers).rename_columns([f"c{i}" for i in range(len(headers))])
-    cells = cells.add_column(0, "row_no", row_no).append_column(
-        "malformed", pa.nulls(table.num_rows, pa.string())
-    )
-    if bad_rows:
-        extra = {"row_no": pa.array([r for r, _, _ in bad_rows], pa.int64())}
-        extra |= {f"c{i}": pa.nulls(len(bad_rows), pa.string()) for i in range(len(headers))}
-        extra["malformed"] = pa.array(
-            [json.dumps(o, ensure_ascii=False) for _, o, _ in bad_rows], pa.string()
-        )
-        cells = pa.concat_tables([cells, pa.table(extra, schema=cells.schema)])
-    return cells
 
 
 def _field_column(f: Field, cells: pa.ChunkedArray) -> F.Column:
@@ -392,22 +179,18 @@ CHUNK_ROWS = 200_000
 
 
 def stage_chunks(
-    source: SourceTable, mapping: Mapping, path: Path, chunk_rows: int | None = None
+    source: TableSource | DelimitedSource, mapping: Mapping, path: Path, chunk_rows: int | None = None
 ) -> Iterator[Staged]:
-    """Stage a table in slices of rows, so memory stays bounded whatever the file size. The next
-    slice is staged in a worker thread while the caller writes the current one (Arrow and DuckDB
-    release the GIL, so the two overlap on two cores)."""
+    """Stage a source in slices of rows, so memory stays bounded whatever the file size. The next
+    slice is read and staged in a worker thread while the caller writes the current one (Arrow and
+    DuckDB release the GIL, so the two overlap on two cores)."""
     resolve_columns(mapping, source.headers, path)  # a missing column fails before any work
-    chunk_rows = chunk_rows or CHUNK_ROWS
-    starts = iter(range(0, max(source.table.num_rows, 1), chunk_rows))
+    slices = source.slices(chunk_rows or CHUNK_ROWS)
+    model = load_model()
 
     def stage_next() -> Staged | None:
-        start = next(starts, None)
-        return (
-            None
-            if start is None
-            else stage_table(source, mapping, path, start=start, stop=start + chunk_rows)
-        )
+        part = next(slices, None)
+        return None if part is None else stage_table(part, source.headers, mapping, path, model)
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         pending = pool.submit(stage_next)
@@ -419,27 +202,13 @@ def stage_chunks(
 
 
 def stage_table(
-    source: SourceTable,
-    mapping: Mapping,
-    path: Path,
-    model: Model | None = None,
-    start: int = 0,
-    stop: int | None = None,
+    source: SourceSlice, headers: list[str], mapping: Mapping, path: Path, model: Model | None = None
 ) -> Staged:
-    """Normalise, validate and turn (a slice of) a source table into a staged batch; nothing is written.
-
-    Rows that could not be split into columns (``source.bad_rows``) belong to the first slice.
-    """
+    """Normalise, validate and turn a slice of a source into a staged batch; nothing is written."""
     model = model or load_model()
-    columns = resolve_columns(mapping, source.headers, path)
-    stop = source.table.num_rows if stop is None else min(stop, source.table.num_rows)
-    table = source.table.slice(start, stop - start)
-    bad_rows = source.bad_rows if start == 0 else []
+    columns = resolve_columns(mapping, headers, path)
+    table, row_no, bad_rows = source.table, source.row_no, source.bad_rows
     n = table.num_rows
-    if "__row_no" in table.column_names:
-        row_no = table.column("__row_no").combine_chunks()
-    else:
-        row_no = pa.array(range(start + 1, start + n + 1), pa.int64())
     rows = _Rows(n)
     resolve = _Resolver(n)
 
@@ -559,20 +328,14 @@ def stage_table(
         },
         schema=QUARANTINE_SCHEMA,
     )
-    cells = raw_cells(table, source.headers, [], row_no).drop_columns(["row_no"])  # as stored before blocks
+    cells = raw_cells(table, headers, row_no).drop_columns(["row_no"])  # hashed as cells are stored
     primaries = primaries.append_column(
         "record_hash", record_hashes(cells).filter(pc.and_(good, pc.is_valid(primary)))
     )
-    if source.lines is None:
-        raw = raw_cells(table, source.headers, bad_rows, row_no)
-    else:  # the header line is row 0 of the first chunk
-        first = 0 if start == 0 else start + 1
-        lines = slice(first, stop + 1)
-        raw = raw_blocks(source.lines.data, source.lines.starts[lines], source.lines.ends[lines], first)
     return Staged(
-        rows_read=n + len(bad_rows),
-        raw=raw,
-        raw_columns=source.headers,
+        rows_read=source.rows_read,
+        raw=source.raw,
+        raw_columns=headers,
         primaries=primaries,
         nodes=nodes_out,
         edges=edges_out,
