@@ -260,3 +260,23 @@ def test_a_push_into_a_server_with_graph_nodes_but_no_source_files_is_refused(
     with Workspace.open(owners) as ws, pytest.raises(BackendError, match="no SourceFile nodes"):
         push(ws, neo4j_settings, clean_neo4j)
     assert counts(clean_neo4j) == ({"Company": 1}, {})
+
+
+def test_a_relationship_without_a_source_file_is_pushed_too(workspace, clean_neo4j, neo4j_settings):
+    """Entity resolution writes SAME_AS relationships with no source file (only its run as batch):
+    they are pushed like the others, never dropped, and read back with the same provenance."""
+    a, b = (r[0] for r in workspace.con.execute("SELECT id FROM node_company ORDER BY id LIMIT 2").fetchall())
+    workspace.con.execute(
+        "INSERT INTO edges (id, type, src, dst, score, file_id, row_no, batch_id) "
+        "VALUES (?, 'SAME_AS', ?, ?, 0.9, NULL, NULL, 7)",
+        [f"SAME_AS:{a}>{b}", a, b],
+    )
+    push(workspace, neo4j_settings, clean_neo4j)
+    assert counts(clean_neo4j) == (status(workspace)["nodes"], status(workspace)["edges"])
+    path = workspace.path
+    workspace.close()
+    with Neo4jStore(neo4j_settings) as neo:
+        remote = neo.neighbourhood(a, hops=1, rel_types=["SAME_AS"])
+    local = EmbeddedStore(path).neighbourhood(a, hops=1, rel_types=["SAME_AS"])
+    assert remote.to_dict() == local.to_dict()
+    assert remote.edges[f"SAME_AS:{a}>{b}"].provenance.batch_id == 7
