@@ -22,7 +22,7 @@ import getpass
 import json
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -173,6 +173,23 @@ class LoadReport:
         return asdict(self)
 
 
+class ArrowSlot:
+    """A name the load's SQL reads an Arrow table under, registered once and refilled chunk by chunk.
+
+    DuckDB keeps every object given to ``register()`` alive until the transaction ends, even after
+    ``unregister()``: registering each chunk's tables would hold a whole file's staged tables in
+    memory (1.5 GB more at the peak of a 1,000,000-line load). A slot is one object; DuckDB reads
+    whatever table it holds when a statement runs (the Arrow stream interface)."""
+
+    def __init__(self) -> None:
+        self.table: pa.Table | None = None
+
+    def __arrow_c_stream__(self, requested_schema: object = None) -> object:
+        if self.table is None:
+            raise WorkspaceError("internal: a staged table was read after its chunk was written")
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
 class Workspace:
     """A workspace file. Open with ``Workspace.open(path)``; use as a context manager."""
 
@@ -181,6 +198,7 @@ class Workspace:
         self.con = con
         self.read_only = read_only
         self.model = load_model()
+        self.slots: dict[str, ArrowSlot] = {}
 
     @classmethod
     def open(cls, path: str | Path, read_only: bool = False, wait_s: float = BUSY_WAIT_S) -> Workspace:
@@ -363,7 +381,7 @@ class Workspace:
 
         # Settle each accepted row's primary item: first in file wins; a repeat is a duplicate
         # (identical original record) or a conflict (different record), also across files.
-        con.register("s_primary", staged.primaries)
+        self._stage("s_primary", staged.primaries)
         if "record_hash" in staged.primaries.column_names:
             con.execute("""CREATE OR REPLACE TEMP TABLE t_primary AS
                            SELECT row_no, item_id, record_hash AS h FROM s_primary""")
@@ -414,7 +432,7 @@ class Workspace:
             "INSERT INTO primary_items SELECT item_id, ?, row_no, h FROM t_settle WHERE outcome = 'accepted'",
             [file_id],
         )
-        con.register("s_quarantine", staged.quarantine)
+        self._stage("s_quarantine", staged.quarantine)
         con.execute("INSERT INTO quarantine SELECT ?, ?, row_no, reasons FROM s_quarantine", ids)
         con.execute(
             """INSERT INTO quarantine
@@ -435,7 +453,7 @@ class Workspace:
         for rel_type, count in self._merge_edges(staged.edges, file_id, batch_id).items():
             report.edges[rel_type] = report.edges.get(rel_type, 0) + count
         for name, table in staged.tables.items():
-            con.register("s_table", table)
+            self._stage("s_table", table)
             columns = ", ".join(map(q, self.model.tables[name].properties))
             con.execute(
                 f"""INSERT INTO {name} SELECT {columns}, ?, row_no, ? FROM s_table
@@ -451,16 +469,23 @@ class Workspace:
             + outcomes.get("conflict_file", 0)
             + outcomes.get("conflict_earlier", 0)
         )
-        for name in ("s_raw", "s_primary", "s_quarantine", "s_nodes", "s_edges", "s_table"):
-            with suppress(duckdb.Error):  # only some are registered, depending on the batch
-                con.unregister(name)
+        for slot in self.slots.values():
+            slot.table = None  # the chunk's memory is freed now, not at the end of the file
+
+    def _stage(self, name: str, table: pa.Table) -> None:
+        """Make ``table`` readable as ``name`` in SQL until the chunk is written (see ArrowSlot)."""
+        if name not in self.slots:
+            self.slots[name] = ArrowSlot()
+            self.slots[name].table = table  # DuckDB reads the schema when registering
+            self.con.register(name, self.slots[name])
+        self.slots[name].table = table
 
     def _store_raw(self, staged: Staged, file_id: int) -> None:
         """Every row read, as it was read, in the file's own raw table: a text file's lines in
         compressed blocks, or one text column per source header, or a JSON record per row."""
         con = self.con
         raw = raw_table(file_id)
-        con.register("s_raw", staged.raw)
+        self._stage("s_raw", staged.raw)
         if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [raw]).fetchall()[0][0]:
             con.execute(
                 f"INSERT INTO {raw} SELECT * FROM s_raw"
@@ -573,7 +598,7 @@ class Workspace:
         props = [q(p) for p in names]
         target = node_table(label)
         if own:
-            con.register("s_nodes", table)
+            self._stage("s_nodes", table)
             con.execute(
                 "CREATE OR REPLACE TEMP VIEW t_own AS SELECT * FROM s_nodes SEMI JOIN t_ok USING (row_no)"
             )
@@ -587,7 +612,7 @@ class Workspace:
         # ``first`` orders statements by row, then by their place in the batch (on one row, the
         # mapping's exporter before its agent), so that "the first value wins" is deterministic
         # (one number, row * 2^32 + place: cheaper to compare than a pair).
-        con.register("s_nodes", table.append_column("pos", pa.array(np.arange(len(table)))))
+        self._stage("s_nodes", table.append_column("pos", pa.array(np.arange(len(table)))))
         # The accepted rows of the chunk, once per distinct (id, values): the first row stating it, how
         # many rows do, and how many of those are the row the node itself is about (its provenance,
         # not a mention). A firm named on 100,000 lines becomes one row here, not 100,000.
@@ -700,7 +725,7 @@ class Workspace:
         if table.num_rows == 0:
             return {}
         props = [q(p) for p in self.model.edge_properties()]
-        con.register("s_edges", table)
+        self._stage("s_edges", table)
         con.execute(
             "CREATE OR REPLACE TEMP VIEW t_erows AS SELECT * FROM s_edges SEMI JOIN t_ok USING (row_no) "
             "WHERE id IS NOT NULL"
