@@ -68,7 +68,8 @@ class Neo4jStore(GraphStore):
 
     def _files(self) -> Files:
         """The source files the server holds (a few nodes), read afresh by each reading method so a
-        later push is seen at once."""
+        later push is seen at once; read after the items, so every file they name is there (a push
+        writes a file's node before its items, and a file id never changes its file)."""
         return {r["file_id"]: (r["name"], r["sha256"]) for r in self._read(SOURCE_FILES)}
 
     @property
@@ -86,8 +87,9 @@ class Neo4jStore(GraphStore):
         text, by_label = cypher.over_nodes(ids, cypher.render("nodes"))
         if not by_label:
             return {}
+        rows = self._read(text, ids=by_label)[0]["nodes"]
         files = self._files()
-        return {r["id"]: _node(r, files) for r in self._read(text, ids=by_label)[0]["nodes"]}
+        return {r["id"]: _node(r, files) for r in rows}
 
     def _subgraph(self, node_ids: list[str], edge_ids: list[str]) -> Subgraph:
         """The nodes found and the relationships among them with these ids, in one query."""
