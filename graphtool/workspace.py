@@ -594,8 +594,7 @@ class Workspace:
         the node of its own primary item, once in the chunk."""
         con = self.con
         kind = self.model.node(label)
-        names = [*kind.properties, *kind.link_columns]
-        props = [q(p) for p in names]
+        every = [*kind.properties, *kind.link_columns]
         target = node_table(label)
         if own:
             self._stage("s_nodes", table)
@@ -607,8 +606,17 @@ class Workspace:
         # a value is compared through its normal form where one exists: "ACME Co., Ltd" and
         # "ACME CO LTD" are spellings of one name (kept as aliases), not a conflict
         compared = [
-            (q(p), q(f"{p}_norm") if f"{p}_norm" in names else q(p)) for p in names if not is_derived(p)
+            (q(p), q(f"{p}_norm") if f"{p}_norm" in every else q(p))
+            for p in every
+            if not is_derived(p) and table.column(p).null_count < len(table)
         ]
+        # only properties some row states are moved and compared (a customs file names a firm, its
+        # code and country, not its address): the others stay as they are, or null on a new node
+        names = sorted({n.strip('"') for pair in compared for n in pair}, key=every.index)
+        names += [
+            p for p in every if is_derived(p) and p not in names and table.column(p).null_count < len(table)
+        ]
+        props = [q(p) for p in names]
         # ``first`` orders statements by row, then by their place in the batch (on one row, the
         # mapping's exporter before its agent), so that "the first value wins" is deterministic
         # (one number, row * 2^32 + place: cheaper to compare than a pair).
@@ -671,13 +679,13 @@ class Workspace:
                     FROM t_settle s WHERE s.outcome = 'accepted' AND {target}.id = s.item_id""",
                 [file_id, batch_id],
             )
-        columns = ", ".join(props)
+        columns = "".join(f"{p}, " for p in props)
         new = con.execute(
-            f"""INSERT INTO {target}
-                SELECT id, {columns}, ?, row_no, ? FROM t_nodes ANTI JOIN t_known USING (id)""",
+            f"""INSERT INTO {target} (id, {columns}file_id, row_no, batch_id)
+                SELECT id, {columns}?, row_no, ? FROM t_nodes ANTI JOIN t_known USING (id)""",
             [file_id, batch_id],
         ).fetchall()[0][0]
-        if {"name", "name_norm", "aliases"} <= set(names):
+        if {"name", "name_norm"} <= set(names) and "aliases" in every:
             con.execute(  # other spellings of the same normalised name become aliases
                 f"""UPDATE {target} SET aliases = list_sort(list_distinct(coalesce({target}.aliases, []) || v.names))
                     FROM (SELECT r.id, list(DISTINCT r.name) AS names FROM t_rows r JOIN {target} o USING (id)
@@ -691,12 +699,11 @@ class Workspace:
                HAVING sum(n_rows - n_own) > 1 OR (sum(n_rows - n_own) > 0 AND id IN (SELECT id FROM t_known))""",
             [file_id, batch_id],
         )
-        if kind.link_columns:  # relationships stored on the node count as relationships in the report
-            counts = ", ".join(
-                f"coalesce(sum(n_own) FILTER (WHERE {q(c)} IS NOT NULL), 0)" for c in kind.link_columns
-            )
+        stated = {c: t for c, t in kind.link_columns.items() if c in names}
+        if stated:  # relationships stored on the node count as relationships in the report
+            counts = ", ".join(f"coalesce(sum(n_own) FILTER (WHERE {q(c)} IS NOT NULL), 0)" for c in stated)
             values = con.execute(f"SELECT {counts} FROM t_rows").fetchall()[0]
-            for rel_type, value in zip(kind.link_columns.values(), values, strict=True):
+            for rel_type, value in zip(stated.values(), values, strict=True):
                 if value:
                     links[rel_type] = links.get(rel_type, 0) + value
         return new
