@@ -6,8 +6,9 @@ goods flows) the server returns the facts and the same pure functions as the emb
 it. The data gets here with ``graphtool push``.
 
 Provenance is stored lean (graphtool.neo4j_push): each node and relationship holds its file id, row
-and batch, and the ``SourceFile`` nodes name each file and its sha256; a reading method fetches those
-few nodes once (one small query) and fills every Provenance from them, as the embedded store does.
+and batch, and the ``SourceFile`` nodes name each file and its sha256; the query that finds nodes or
+relationships also returns the files they name (no second round trip), and every Provenance is
+filled from them, as the embedded store does.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from graphtool.investigations import parameters
 from graphtool.investigations.filters import Filters
 from graphtool.investigations.flow import declaration_fact, shipment_fact
 from graphtool.neo4j_backend import connect
-from graphtool.neo4j_push import PROVENANCE, SOURCE_FILE
+from graphtool.neo4j_push import PROVENANCE
 from graphtool.store import GraphStore
 from graphtool.subgraph import Edge, Node, Provenance, Subgraph
 
 ROWS = 1_000_000  # the bound on rows of a facts query; answers are capped far below it
-SOURCE_FILES = f"MATCH (f:{SOURCE_FILE}) RETURN f.file_id AS file_id, f.name AS name, f.sha256 AS sha256"
 
 Files = dict[int, tuple[str, str]]  # file id -> (file name, sha256)
+
+
+def _files(rows: list[list[Any]]) -> Files:
+    """The ``files`` column of nodes.cypher and subgraph.cypher: [file_id, name, sha256] each."""
+    return {file_id: (name, sha256) for file_id, name, sha256 in rows}
 
 
 def _props(props: dict[str, Any]) -> dict[str, Any]:
@@ -66,12 +71,6 @@ class Neo4jStore(GraphStore):
     def _read(self, text: str, **params: Any) -> list[dict[str, Any]]:
         return cypher.read(self.driver, self.settings, text, **params)
 
-    def _files(self) -> Files:
-        """The source files the server holds (a few nodes), read afresh by each reading method so a
-        later push is seen at once; read after the items, so every file they name is there (a push
-        writes a file's node before its items, and a file id never changes its file)."""
-        return {r["file_id"]: (r["name"], r["sha256"]) for r in self._read(SOURCE_FILES)}
-
     @property
     def version(self) -> str:
         nodes = self._read("MATCH (n) RETURN count(n) AS n")[0]["n"]
@@ -84,12 +83,16 @@ class Neo4jStore(GraphStore):
     # ------------------------------------------------------------------ nodes and relationships
 
     def nodes(self, ids: list[str]) -> dict[str, Node]:
+        return self._nodes(ids)[0]
+
+    def _nodes(self, ids: list[str], more_files: list[int] | None = None) -> tuple[dict[str, Node], Files]:
+        """The nodes, and the source files they (and ``more_files``) name, in one query."""
         text, by_label = cypher.over_nodes(ids, cypher.render("nodes"))
         if not by_label:
-            return {}
-        rows = self._read(text, ids=by_label)[0]["nodes"]
-        files = self._files()
-        return {r["id"]: _node(r, files) for r in rows}
+            return {}, {}
+        found = self._read(text, ids=by_label, files=more_files or [])[0]
+        files = _files(found["files"])
+        return {r["id"]: _node(r, files) for r in found["nodes"]}, files
 
     def _subgraph(self, node_ids: list[str], edge_ids: list[str]) -> Subgraph:
         """The nodes found and the relationships among them with these ids, in one query."""
@@ -100,7 +103,7 @@ class Neo4jStore(GraphStore):
         if not by_label:
             return Subgraph()
         found = self._read(text, ids=by_label, **_subgraph_parameters(edge_ids=list(edge_ids)))[0]
-        return _graph(found, self._files())
+        return _graph(found)
 
     def search(self, text: str, limit: int = 20) -> list[dict[str, Any]]:
         return search.search(self.version, self._search_rows, self._search_keys, text, limit)
@@ -126,7 +129,7 @@ class Neo4jStore(GraphStore):
         relationships."""
         text, by_label = _walk(seeds, hops, filters)
         params = filters.cypher_parameters() | _subgraph_parameters(since=filters.since, until=filters.until)
-        return _graph(self._read(text, ids=by_label, limit=limit, **params)[0], self._files())
+        return _graph(self._read(text, ids=by_label, limit=limit, **params)[0])
 
     # ------------------------------------------------------------------ paths
 
@@ -154,10 +157,10 @@ class Neo4jStore(GraphStore):
 
     def _ownership_facts(self, company_id: str, depth: int) -> tuple[list[Edge], dict[str, Node]]:
         rows = self._read(cypher.render("ownership", depth=depth), company=company_id, limit=ROWS)
-        files = self._files()
-        edges = sorted((_edge(r, files) for r in rows), key=lambda e: e.id)
-        ends = sorted({e.src for e in edges} | {e.dst for e in edges})
-        return edges, self.nodes(ends)
+        ends = sorted({r["src"] for r in rows} | {r["dst"] for r in rows})
+        named = sorted({r["props"].get("source_file_id") for r in rows} - {None})
+        nodes, files = self._nodes(ends, named)  # the ends, and the files they and the relationships name
+        return sorted((_edge(r, files) for r in rows), key=lambda e: e.id), nodes
 
     def _flow_facts(self, start_id: str, window_days: int, limit: int, max_legs: int) -> dict[str, Any]:
         rows = self._read(cypher.render("flow_declarations"), start=start_id, limit=limit)
@@ -205,8 +208,9 @@ def _subgraph_parameters(
     }  # fmt: skip
 
 
-def _graph(row: dict[str, Any], files: Files) -> Subgraph:
+def _graph(row: dict[str, Any]) -> Subgraph:
     """The answer of ``queries/subgraph.cypher`` (nodes in answer order) as a Subgraph."""
+    files = _files(row["files"])
     graph = Subgraph(more=row["total"] - len(row["nodes"]))
     for node in row["nodes"]:
         graph.add_node(_node(node, files))

@@ -13,7 +13,7 @@
 //   for all), $since, $until (validity window or null), $max_relationships; {types} comes from the
 //   model's allow-list
 // columns: nodes (list of maps: id, props), relationships (list of maps: id, type, src, dst, props),
-//   total
+//   total, files (the source files they name: [file_id, name, sha256])
 WITH nodes, total,
      [x IN nodes WHERE COUNT { (x)-[{types}]->() } > $dense_degree] AS heavy_out,
      [x IN nodes WHERE COUNT { (x)<-[{types}]-() } > $dense_degree] AS heavy_in
@@ -42,5 +42,11 @@ CALL (nodes, heavy_out, heavy_in) {
   LIMIT $max_relationships
   RETURN collect({id: id, type: type(r), src: src.id, dst: dst.id, props: properties(r)}) AS relationships
 }
-RETURN [n IN nodes | {id: n.id, props: properties(n)}] AS nodes, relationships, total
+RETURN [n IN nodes | {id: n.id, props: properties(n)}] AS nodes, relationships, total,
+       COLLECT {
+         UNWIND [n IN nodes | n.source_file_id] + [r IN relationships | r.props.source_file_id] AS file
+         WITH DISTINCT file WHERE file IS NOT NULL
+         MATCH (f:SourceFile {id: 'SourceFile:' + file})
+         RETURN [f.file_id, f.name, f.sha256]
+       } AS files
 LIMIT 1
