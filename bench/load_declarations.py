@@ -6,6 +6,7 @@ the same run: pandas ``iterrows`` with the same per-value normalisers and one IN
 the same workspace table (run on a slice, since it is slow; its rate is per row either way).
 
     python bench/load_declarations.py --declarations 1000000
+    python bench/load_declarations.py --steps      # where the time goes: each step on its own
 """
 
 from __future__ import annotations
@@ -27,6 +28,33 @@ started = time.perf_counter()
 with Workspace.open(sys.argv[1]) as ws:
     report = load_file(ws, sys.argv[2])
 print(json.dumps({"seconds": time.perf_counter() - started, **report.as_dict()}))
+"""
+
+STEPS = """
+import hashlib, json, sys, time
+from pathlib import Path
+from graphtool.workspace import SourceInfo, Workspace
+from loaders import choose_mapping
+from loaders.reading import read_source
+from loaders.tabular import CHUNK_ROWS, stage_table
+path, steps = Path(sys.argv[2]), {}
+def step(name, work):
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    steps[name] = [round(time.perf_counter() - wall, 2), round(time.process_time() - cpu, 2)]
+    return result
+data = step("read the file", path.read_bytes)
+sha256 = step("sha256", lambda: hashlib.sha256(data).hexdigest())
+source = step("encoding check, header, record bounds", lambda: read_source(path, data))
+mapping = choose_mapping(source.headers, path)
+slices = step("Arrow parse and decoding, every slice", lambda: list(source.slices(CHUNK_ROWS)))
+staged = step("staging every slice", lambda: [stage_table(s, source.headers, mapping, path) for s in slices])
+info = SourceInfo(path.name, str(path), len(data), sha256, "tabular", mapping.name, source.encoding)
+def write():
+    with Workspace.open(sys.argv[1]) as ws:
+        ws.ingest(staged, info)
+step("DuckDB: every write, commit and close", write)
+print(json.dumps(steps))
 """
 
 NAIVE = """
@@ -76,6 +104,7 @@ def main() -> None:
     parser.add_argument("--declarations", type=int, default=1_000_000)
     parser.add_argument("--baseline-rows", type=int, default=10_000, help="0 skips the naive baseline")
     parser.add_argument("--data", type=Path, default=OUT / "demo", help="demo folder (generated if missing)")
+    parser.add_argument("--steps", action="store_true", help="time each step on its own, one after another")
     args = parser.parse_args()
 
     from graphtool.demo import generate
@@ -86,6 +115,17 @@ def main() -> None:
         t = time.perf_counter()
         generate(data, declarations=args.declarations)
         print(f"generated {args.declarations:,} lines in {time.perf_counter() - t:.1f} s")
+    if args.steps:
+        with tempfile.TemporaryDirectory() as tmp:
+            _, peak_gib, out, _ = timed_child(STEPS, str(Path(tmp) / "ws.duckdb"), str(csv))
+        steps = {
+            name: {"wall_s": w, "cpu_s": c}
+            for name, (w, c) in json.loads(out.strip().splitlines()[-1]).items()
+        }
+        result = {"benchmark": "load_declarations_steps", "machine": machine(), "steps": steps}
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        print(f"saved {save('load_declarations_steps', result)}")
+        return
 
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
