@@ -1,8 +1,8 @@
 """Reading tabular sources (CSV, TSV, XLSX) as text cells, a slice of rows at a time.
 
 Delimited text is split into records once (line breaks outside quotes), then each slice of records
-is parsed by Arrow when it is staged, so reading overlaps with writing and memory stays bounded by
-the slice, whatever the file's size. The encoding is detected (UTF-8 with or without BOM, else
+is parsed by Arrow when it is staged, so reading overlaps with writing and, beyond the file's own
+bytes, memory stays bounded by the slice whatever the file's size. The encoding is detected (UTF-8 with or without BOM, else
 GB18030, a superset of GBK, so a Chinese name is never garbled); cells are kept as text, empty
 cells as null. Records that do not fit the header are read one by one with the ``csv`` module,
 keep their true row numbers and go to quarantine; every record keeps its original bytes.
@@ -14,6 +14,7 @@ import csv
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -63,13 +64,8 @@ class DelimitedSource:
     def __init__(
         self, data: memoryview, path: Path, encoding: str, headers: list[str], delimiter: str
     ) -> None:
-        self.data, self.path, self.encoding, self.headers, self.delimiter = (
-            data,
-            path,
-            encoding,
-            headers,
-            delimiter,
-        )
+        self.data, self.path, self.encoding = data, path, encoding
+        self.headers, self.delimiter = headers, delimiter
         self.starts, self.ends = record_bounds(data)
         # in GB18030 the bytes of comma, semicolon, tab, quote and newline never occur inside a
         # character, so cells are split as bytes; "|" can, so such files are parsed as UTF-8
@@ -80,10 +76,16 @@ class DelimitedSource:
         while True:  # at least one slice: a file of headers alone still has its header to keep
             stop = max(min(first + rows, records), first)
             parsed = self._parse(first, stop)
-            if parsed is None:  # some record does not fit the header: the rest, record by record
-                yield from self._slices_one_by_one(first, rows)
-                return
-            yield parsed
+            if parsed is None:  # a record does not fit the header, or a stray quote: record by record
+                one_by_one = self._records(first)
+                batch = list(islice(one_by_one, stop - first))
+                yield self._slice_of(batch)
+                if not batch or batch[-1][3] != self.ends[stop - 1]:  # the bounds are off from here on
+                    while batch := list(islice(one_by_one, rows)):
+                        yield self._slice_of(batch)
+                    return
+            else:
+                yield parsed
             first = stop
             if first >= records:
                 return
@@ -122,9 +124,10 @@ class DelimitedSource:
             )
         return raw_blocks(self.data, starts, ends, first)
 
-    def _slices_one_by_one(self, first: int, rows: int) -> Iterator[SourceSlice]:
-        """Records from ``first`` on, split by the ``csv`` module, so that every row keeps its true
-        number and a record that does not fit is reported instead of shifting the rest."""
+    def _records(self, first: int) -> Iterator[tuple[int, list[str], int, int]]:
+        """Records from ``first`` on, split by the ``csv`` module (row number, cells, start and end
+        byte), so that every row keeps its true number and a record that does not fit is reported
+        instead of shifting the rest."""
         base = int(self.starts[first])
         body = self.data[base:]
         lines = np.frombuffer(body, np.uint8)
@@ -136,20 +139,15 @@ class DelimitedSource:
             for s, e in zip(line_starts, line_ends, strict=True)
         )
         reader = csv.reader(_checked(text, self.path), delimiter=self.delimiter)
-        row_no, batch, consumed = first, [], 0
+        row_no, consumed = first, 0
         for record in reader:
             begin, consumed = consumed, reader.line_num
             if not record:
                 continue  # an empty line is no record (Arrow skips it too)
             end = int(line_ends[consumed - 1])
             end -= end > line_starts[begin] and lines[end - 1] == 13  # without a carriage return
-            batch.append((row_no, record, base + int(line_starts[begin]), base + end))
+            yield row_no, record, base + int(line_starts[begin]), base + end
             row_no += 1
-            if len(batch) == rows:
-                yield self._slice_of(batch)
-                batch = []
-        if batch or row_no == 1:
-            yield self._slice_of(batch)
 
     def _slice_of(self, batch: list[tuple[int, list[str], int, int]]) -> SourceSlice:
         width = len(self.headers)

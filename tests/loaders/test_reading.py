@@ -57,17 +57,20 @@ def test_a_cell_with_a_line_break_stays_one_row_with_its_original_text(ws, tmp_p
     ]
 
 
-def test_a_misfit_row_in_a_later_slice_is_quarantined_and_the_rest_keep_their_numbers(ws, tmp_path):
+@pytest.mark.parametrize("bad", [2, 5])  # in the first slice (later slices are parsed as usual), in the last
+def test_a_misfit_row_is_quarantined_and_the_rest_keep_their_numbers(ws, tmp_path, bad):
     path = write(tmp_path / "d.csv", lines(6), encoding="utf-8")
     text = path.read_bytes().split(b"\r\n")
-    text[5] += b',"surplus"'  # data row 5, in the third slice
+    text[bad] += b',"surplus"'
     path.write_bytes(b"\r\n".join(text))
     report = load_file(ws, path)
     assert (report.rows_read, report.loaded, report.quarantined) == (6, 5, 1)
-    assert ws.con.execute("SELECT row_no FROM quarantine").fetchall() == [(5,)]
-    assert [r for _, r in loaded_rows(ws)] == [1, 2, 3, 4, 6]
-    assert ws.raw_record(1, 5)[f"column {len(CN_HEADERS) + 1}"] == "surplus"
-    assert ws.raw_record(1, 6)["项号"] == "6"
+    assert ws.con.execute("SELECT row_no FROM quarantine").fetchall() == [(bad,)]
+    assert [r for _, r in loaded_rows(ws)] == [r for r in range(1, 7) if r != bad]
+    assert ws.raw_record(1, bad)[f"column {len(CN_HEADERS) + 1}"] == "surplus"
+    assert [ws.raw_record(1, r)["项号"] for r in range(1, 7) if r != bad] == [
+        str(r) for r in range(1, 7) if r != bad
+    ]
 
 
 def test_an_inch_mark_inside_a_cell_does_not_merge_rows(ws, tmp_path):
