@@ -98,17 +98,47 @@ class DelimitedSource:
         cells, encoding = self.data[self.starts[first] : self.ends[stop - 1]], self.encoding
         if self.transcode:
             cells, encoding = memoryview(_decode(bytes(cells), encoding, self.path).encode("utf-8")), "utf-8"
+        misfits: list[int] = []
         try:
             table = _arrow_csv(cells, len(self.headers), self.delimiter)
-        except pa.ArrowInvalid:
+        except pa.ArrowInvalid:  # some record has another number of fields: parse again, noting them
+            if encoding != "utf-8":  # Arrow hands such a record's text to Python as UTF-8
+                cells, encoding = (
+                    memoryview(_decode(bytes(cells), encoding, self.path).encode("utf-8")),
+                    "utf-8",
+                )
+            try:
+                table = _arrow_csv(cells, len(self.headers), self.delimiter, misfits)
+            except pa.ArrowInvalid:
+                return None
+        if table.num_rows + len(misfits) != stop - first or None in misfits:  # a stray quote
             return None
-        if table.num_rows != stop - first:  # a stray quote: Arrow and the record bounds disagree
-            return None
+        bad = [first + n - 1 for n in misfits]
+        row_no = np.setdiff1d(np.arange(first, stop), bad, assume_unique=True)
         columns = [
-            _text_column(table.column(i), encoding, self.path, h, first) for i, h in enumerate(self.headers)
+            _text_column(table.column(i), encoding, self.path, h, row_no) for i, h in enumerate(self.headers)
         ]
-        row_no = pa.array(np.arange(first, stop), pa.int64())
-        return SourceSlice(pa.table(columns, names=self.headers), row_no, [], self._raw(first, stop))
+        return SourceSlice(
+            pa.table(columns, names=self.headers),
+            pa.array(row_no, pa.int64()),
+            self._misfits(bad),
+            self._raw(first, stop),
+        )
+
+    def _misfits(self, rows: list[int]) -> list[BadRow]:
+        """Records that do not fit the header, as the ``csv`` module splits their original bytes."""
+        found = []
+        for r in rows:
+            line = _decode(bytes(self.data[self.starts[r] : self.ends[r]]), self.encoding, self.path)
+            cells = next(csv.reader([line], delimiter=self.delimiter), [])
+            found.append(
+                (
+                    r,
+                    {f"column {i + 1}": v for i, v in enumerate(cells)},
+                    _misfit(len(cells), len(self.headers)),
+                )
+            )
+        return found
 
     def _raw(
         self, first: int, stop: int, starts: np.ndarray | None = None, ends: np.ndarray | None = None
@@ -153,11 +183,7 @@ class DelimitedSource:
         width = len(self.headers)
         good = [(r, cells) for r, cells, _, _ in batch if len(cells) == width]
         bad = [
-            (
-                r,
-                {f"column {i + 1}": v for i, v in enumerate(cells)},
-                f"row has {len(cells)} fields, the header has {width}",
-            )
+            (r, {f"column {i + 1}": v for i, v in enumerate(cells)}, _misfit(len(cells), width))
             for r, cells, _, _ in batch
             if len(cells) != width
         ]
@@ -170,6 +196,10 @@ class DelimitedSource:
         starts = np.array([s for _, _, s, _ in batch], np.int64)
         ends = np.array([e for _, _, _, e in batch], np.int64)
         return SourceSlice(pa.table(columns), row_no, bad, self._raw(first, first + len(batch), starts, ends))
+
+
+def _misfit(fields: int, width: int) -> str:
+    return f"row has {fields} fields, the header has {width}"
 
 
 def _checked(lines: Iterator[str], path: Path) -> Iterator[str]:
@@ -260,12 +290,25 @@ def record_bounds(body: memoryview) -> tuple[np.ndarray, np.ndarray]:
     return starts[keep], ends[keep]
 
 
-def _arrow_csv(body: memoryview, width: int, delimiter: str) -> pa.Table:
+def _arrow_csv(body: memoryview, width: int, delimiter: str, misfits: list[int] | None = None) -> pa.Table:
+    """Cells as bytes. With ``misfits``, records with another number of fields are skipped and their
+    numbers (1-based within ``body``) noted there; Arrow knows them only when parsing on one thread."""
+
+    noted = [] if misfits is None else misfits
+
+    def skip(row: pacsv.InvalidRow) -> str:
+        noted.append(row.number)
+        return "skip"
+
     names = [f"c{i}" for i in range(width)]
     return pacsv.read_csv(
         pa.BufferReader(pa.py_buffer(body)),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24, use_threads=misfits is None),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter,
+            newlines_in_values=True,
+            invalid_row_handler=None if misfits is None else skip,
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={n: pa.binary() for n in names},
             strings_can_be_null=True,
@@ -275,7 +318,9 @@ def _arrow_csv(body: memoryview, width: int, delimiter: str) -> pa.Table:
     )
 
 
-def _text_column(cells: pa.ChunkedArray, encoding: str, path: Path, header: str, first_row: int) -> pa.Array:
+def _text_column(
+    cells: pa.ChunkedArray, encoding: str, path: Path, header: str, row_no: np.ndarray
+) -> pa.Array:
     """A column of cell bytes as text: UTF-8 as it is (the file was checked whole), else each distinct
     value decoded once (a dictionary-encoded column); ASCII is the same in every encoding."""
     cells = cells.combine_chunks()
@@ -288,7 +333,7 @@ def _text_column(cells: pa.ChunkedArray, encoding: str, path: Path, header: str,
         try:
             values.append(value.decode(encoding))
         except UnicodeDecodeError as exc:
-            row = pc.index(encoded.indices, i).as_py() + first_row
+            row = int(row_no[pc.index(encoded.indices, i).as_py()])
             raise _undecodable(path, f"in row {row}, column {header}", exc) from exc
     return pa.DictionaryArray.from_arrays(encoded.indices, pa.array(values, pa.string()))
 

@@ -57,9 +57,10 @@ def test_a_cell_with_a_line_break_stays_one_row_with_its_original_text(ws, tmp_p
     ]
 
 
-@pytest.mark.parametrize("bad", [2, 5])  # in the first slice (later slices are parsed as usual), in the last
-def test_a_misfit_row_is_quarantined_and_the_rest_keep_their_numbers(ws, tmp_path, bad):
-    path = write(tmp_path / "d.csv", lines(6), encoding="utf-8")
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030"])
+@pytest.mark.parametrize("bad", [2, 5])  # in the first slice, in the last one
+def test_a_misfit_row_is_quarantined_and_the_rest_keep_their_numbers(ws, tmp_path, bad, encoding):
+    path = write(tmp_path / "d.csv", lines(6), encoding=encoding)
     text = path.read_bytes().split(b"\r\n")
     text[bad] += b',"surplus"'
     path.write_bytes(b"\r\n".join(text))
@@ -71,6 +72,7 @@ def test_a_misfit_row_is_quarantined_and_the_rest_keep_their_numbers(ws, tmp_pat
     assert [ws.raw_record(1, r)["项号"] for r in range(1, 7) if r != bad] == [
         str(r) for r in range(1, 7) if r != bad
     ]
+    assert ws.raw_record(1, bad)["column 4"] == "宁波恒达稀有金属有限公司"  # the exporter, never garbled
 
 
 def test_an_inch_mark_inside_a_cell_does_not_merge_rows(ws, tmp_path):
