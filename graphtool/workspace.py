@@ -474,11 +474,11 @@ class Workspace:
 
     def _stage(self, name: str, table: pa.Table) -> None:
         """Make ``table`` readable as ``name`` in SQL until the chunk is written (see ArrowSlot)."""
-        if name not in self.slots:
-            self.slots[name] = ArrowSlot()
-            self.slots[name].table = table  # DuckDB reads the schema when registering
-            self.con.register(name, self.slots[name])
-        self.slots[name].table = table
+        new = name not in self.slots
+        slot = self.slots.setdefault(name, ArrowSlot())
+        slot.table = table
+        if new:
+            self.con.register(name, slot)  # DuckDB reads the schema here, so the table comes first
 
     def _store_raw(self, staged: Staged, file_id: int) -> None:
         """Every row read, as it was read, in the file's own raw table: a text file's lines in
@@ -605,17 +605,12 @@ class Workspace:
                 return self._insert_own_nodes(kind, target, file_id, batch_id, links)
         # a value is compared through its normal form where one exists: "ACME Co., Ltd" and
         # "ACME CO LTD" are spellings of one name (kept as aliases), not a conflict
-        compared = [
-            (q(p), q(f"{p}_norm") if f"{p}_norm" in every else q(p))
-            for p in every
-            if not is_derived(p) and table.column(p).null_count < len(table)
-        ]
         # only properties some row states are moved and compared (a customs file names a firm, its
         # code and country, not its address): the others stay as they are, or null on a new node
-        names = sorted({n.strip('"') for pair in compared for n in pair}, key=every.index)
-        names += [
-            p for p in every if is_derived(p) and p not in names and table.column(p).null_count < len(table)
-        ]
+        stated = [p for p in every if table.column(p).null_count < len(table)]
+        through = {p: f"{p}_norm" if f"{p}_norm" in every else p for p in stated if not is_derived(p)}
+        compared = [(q(p), q(c)) for p, c in through.items()]
+        names = [p for p in every if p in stated or p in through.values()]
         props = [q(p) for p in names]
         # ``first`` orders statements by row, then by their place in the batch (on one row, the
         # mapping's exporter before its agent), so that "the first value wins" is deterministic
@@ -699,14 +694,20 @@ class Workspace:
                HAVING sum(n_rows - n_own) > 1 OR (sum(n_rows - n_own) > 0 AND id IN (SELECT id FROM t_known))""",
             [file_id, batch_id],
         )
-        stated = {c: t for c, t in kind.link_columns.items() if c in names}
-        if stated:  # relationships stored on the node count as relationships in the report
-            counts = ", ".join(f"coalesce(sum(n_own) FILTER (WHERE {q(c)} IS NOT NULL), 0)" for c in stated)
-            values = con.execute(f"SELECT {counts} FROM t_rows").fetchall()[0]
-            for rel_type, value in zip(stated.values(), values, strict=True):
-                if value:
-                    links[rel_type] = links.get(rel_type, 0) + value
+        linked = {c: t for c, t in kind.link_columns.items() if c in names}
+        self._count_links(linked, "coalesce(sum(n_own) FILTER (WHERE {} IS NOT NULL), 0)", "t_rows", links)
         return new
+
+    def _count_links(self, columns: dict[str, str], aggregate: str, rows: str, links: dict[str, int]) -> None:
+        """Relationships stored on nodes as link columns (column -> type) count as relationships in the
+        report: ``aggregate`` (a SQL template for one column) over ``rows``, added to ``links``."""
+        if not columns:
+            return
+        counts = ", ".join(aggregate.format(q(c)) for c in columns)
+        values = self.con.execute(f"SELECT {counts} FROM {rows}").fetchall()[0]
+        for rel_type, value in zip(columns.values(), values, strict=True):
+            if value:
+                links[rel_type] = links.get(rel_type, 0) + value
 
     def _insert_own_nodes(
         self, kind: NodeKind, target: str, file_id: int, batch_id: int, links: dict[str, int]
@@ -718,12 +719,7 @@ class Workspace:
         new = con.execute(
             f"INSERT INTO {target} SELECT id, {columns}, ?, row_no, ? FROM t_own", [file_id, batch_id]
         ).fetchall()[0][0]
-        if kind.link_columns:
-            counts = ", ".join(f"count({q(c)})" for c in kind.link_columns)
-            values = con.execute(f"SELECT {counts} FROM t_own").fetchall()[0]
-            for rel_type, value in zip(kind.link_columns.values(), values, strict=True):
-                if value:
-                    links[rel_type] = links.get(rel_type, 0) + value
+        self._count_links(kind.link_columns, "count({})", "t_own", links)
         return new
 
     def _merge_edges(self, table: pa.Table, file_id: int, batch_id: int) -> dict[str, int]:
