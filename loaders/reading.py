@@ -130,13 +130,8 @@ class DelimitedSource:
         found = []
         for r in rows:
             line = _decode(bytes(self.data[self.starts[r] : self.ends[r]]), self.encoding, self.path)
-            cells = next(csv.reader([line], delimiter=self.delimiter), [])
             found.append(
-                (
-                    r,
-                    {f"column {i + 1}": v for i, v in enumerate(cells)},
-                    _misfit(len(cells), len(self.headers)),
-                )
+                _bad_row(r, next(csv.reader([line], delimiter=self.delimiter), []), len(self.headers))
             )
         return found
 
@@ -182,11 +177,7 @@ class DelimitedSource:
     def _slice_of(self, batch: list[tuple[int, list[str], int, int]]) -> SourceSlice:
         width = len(self.headers)
         good = [(r, cells) for r, cells, _, _ in batch if len(cells) == width]
-        bad = [
-            (r, {f"column {i + 1}": v for i, v in enumerate(cells)}, _misfit(len(cells), width))
-            for r, cells, _, _ in batch
-            if len(cells) != width
-        ]
+        bad = [_bad_row(r, cells, width) for r, cells, _, _ in batch if len(cells) != width]
         columns = {
             h: pa.array([cells[i] if cells[i] != "" else None for _, cells in good], pa.string())
             for i, h in enumerate(self.headers)
@@ -198,8 +189,10 @@ class DelimitedSource:
         return SourceSlice(pa.table(columns), row_no, bad, self._raw(first, first + len(batch), starts, ends))
 
 
-def _misfit(fields: int, width: int) -> str:
-    return f"row has {fields} fields, the header has {width}"
+def _bad_row(row_no: int, cells: list[str], width: int) -> BadRow:
+    """A record that does not fit the header: its cells as found, and why."""
+    reason = f"row has {len(cells)} fields, the header has {width}"
+    return row_no, {f"column {i + 1}": v for i, v in enumerate(cells)}, reason
 
 
 def _checked(lines: Iterator[str], path: Path) -> Iterator[str]:
