@@ -42,7 +42,8 @@ def _store(config: Settings) -> Any:
 
 def _warm(store: Any) -> None:
     """Build the index at the lowest CPU priority: pages people are looking at come first."""
-    with contextlib.suppress(OSError):  # Linux takes a thread id here; elsewhere this is a no-op
+    # Linux takes a thread id here; Windows has no setpriority: the index is then built at normal priority
+    with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
     try:
         store.index()

@@ -55,24 +55,16 @@ def route_map(routes: list[tuple[str, str, float]], height: int = 460) -> tuple[
     heaviest = max((kg for _, _, kg in shown), default=1.0) or 1.0
     figure = go.Figure(_outlines())
     middles: dict[str, list[Any]] = {"x": [], "y": [], "text": []}
+    arrows = []  # given to the figure at once: add_annotation re-checks every arrow on each call
     for src, dst, kg in shown:
         (x0, y0), (x1, y1) = places[src]["label"], places[dst]["label"]
-        figure.add_annotation(
-            x=x1,
-            y=y1,
-            ax=x0,
-            ay=y0,
-            xref="x",
-            yref="y",
-            axref="x",
-            ayref="y",
-            text="",
-            showarrow=True,
-            arrowhead=2,
-            arrowsize=1,
-            arrowcolor=ROUTE,
-            arrowwidth=1 + 5 * kg / heaviest,
-        )
+        arrows.append(
+            {
+                "x": x1, "y": y1, "ax": x0, "ay": y0, "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
+                "text": "", "showarrow": True, "arrowhead": 2, "arrowsize": 1, "arrowcolor": ROUTE,
+                "arrowwidth": 1 + 5 * kg / heaviest,
+            }
+        )  # fmt: skip
         middles["x"].append((x0 + x1) / 2)
         middles["y"].append((y0 + y1) / 2)
         middles["text"].append(html.escape(f"{plain(src)} → {plain(dst)}: {kg:,.0f} kg"))
@@ -94,7 +86,7 @@ def route_map(routes: list[tuple[str, str, float]], height: int = 460) -> tuple[
         )
     )
     figure.update_layout(
-        height=height, showlegend=False, margin={"l": 0, "r": 0, "t": 0, "b": 0}, plot_bgcolor="#f4f8fb",
+        annotations=arrows, height=height, showlegend=False, margin={"l": 0, "r": 0, "t": 0, "b": 0}, plot_bgcolor="#f4f8fb",
         xaxis={"range": [-180, 180], "visible": False},
         yaxis={"range": [-58, 84], "visible": False, "scaleanchor": "x"},
     )  # fmt: skip
