@@ -7,19 +7,7 @@ import pytest
 from graphtool import access, audit
 from graphtool.config import ConfigError
 from graphtool.workspace import Workspace
-
-
-def users_toml(tmp_path, **roles: str):
-    lines = []
-    for name, role in roles.items():
-        lines += [
-            f"[users.{name}]",
-            f'role = "{role}"',
-            f'password_hash = "{access.hash_password(name + "-pw")}"',
-        ]
-    path = tmp_path / "graphtool.toml"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    return path
+from tests.support import users_config
 
 
 def test_a_password_hash_checks_its_password_and_hides_it():
@@ -31,7 +19,9 @@ def test_a_password_hash_checks_its_password_and_hides_it():
 
 
 def test_users_sign_in_with_their_password(tmp_path):
-    accounts = access.load_users(env={}, config_path=users_toml(tmp_path, wang="analyst"))
+    accounts = access.load_users(
+        env={}, config_path=users_config(tmp_path / "graphtool.toml", {"wang": ("analyst", "wang-pw")})
+    )
     user = access.authenticate("wang", "wang-pw", accounts)
     assert user == access.User("wang", "analyst")
     for name, password in (("wang", "nope"), ("nobody", "wang-pw"), ("wang", None)):
@@ -40,7 +30,7 @@ def test_users_sign_in_with_their_password(tmp_path):
 
 
 def test_a_separate_users_file_is_read(tmp_path):
-    users = users_toml(tmp_path, chen="prosecutor").rename(tmp_path / "users.toml")
+    users = users_config(tmp_path / "users.toml", {"chen": ("prosecutor", "chen-pw")})
     config = tmp_path / "graphtool.toml"
     config.write_text('users_file = "users.toml"\n', encoding="utf-8")
     assert access.load_users(env={}, config_path=config)["chen"].role == "prosecutor"

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from graphtool.app.i18n import strings
 from tests.e2e.demo_workspace import HOVER_NAME, SCRIPT_NAME, shared
+from tests.support import use_app
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -20,10 +21,7 @@ def workspace(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def app(workspace, monkeypatch, tmp_path):
-    monkeypatch.setenv("GRAPHTOOL_WORKSPACE", str(workspace))
-    monkeypatch.setenv("GRAPHTOOL_CONFIG", str(tmp_path / "none.toml"))  # single-user mode
-    monkeypatch.delenv("NEO4J_URI", raising=False)
-    monkeypatch.setenv("GRAPHTOOL_LANG", "en")
+    use_app(monkeypatch, workspace, tmp_path / "none.toml")  # no config file: single-user mode
     return AppTest.from_file(APP, default_timeout=60)
 
 

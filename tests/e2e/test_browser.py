@@ -8,6 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from graphtool.app.i18n import strings
 from graphtool.config import load_settings
 from graphtool.store import open_store
 from graphtool.workspace import Workspace
@@ -52,7 +53,7 @@ def go_to(page: Page, title: str) -> None:
 
 
 def search(page: Page, text: str) -> None:
-    box = page.get_by_label("Name (either script), id, registration number, address or phone")
+    box = page.get_by_label(strings()["search.box"]["en"])
     box.fill(text)
     box.press("Enter")
     settle(page)
