@@ -33,6 +33,7 @@ import neo4j
 from common import machine, save
 
 from graphtool.config import Neo4jSettings
+from graphtool.ids import edge_id
 from graphtool.neo4j_admin import import_with_local_jars, write_import_files
 from graphtool.neo4j_push import (
     BATCH_ROWS,
@@ -85,7 +86,9 @@ def naive(driver: neo4j.Driver, rows: list[tuple]) -> float:
     started = time.perf_counter()
     for r in rows:
         props = dict(zip(PROVENANCE, r[3:], strict=True))
-        rel_id = r[0] or f"{GROUP[0]}:{r[1]}>{r[2]}"  # push leaves derived ids out; the naive loop keeps them
+        rel_id = r[0] or edge_id(
+            GROUP[0], r[1], r[2]
+        )  # push leaves derived ids out; the naive loop keeps them
         driver.execute_query(NAIVE, id=rel_id, src=r[1], dst=r[2], props=props)
     return time.perf_counter() - started
 

@@ -21,6 +21,7 @@ from neo4j import exceptions as neo4j_errors
 
 from graphtool.config import Neo4jSettings
 from graphtool.errors import BackendError, GraphtoolError
+from graphtool.ids import edge_id
 from graphtool.model import load_model
 
 QUERIES = Path(__file__).resolve().parent.parent / "queries"
@@ -135,7 +136,7 @@ def plain(value: Any) -> Any:
     if isinstance(value, neo4j.graph.Relationship):
         src = value.start_node.get("id") if value.start_node else None
         dst = value.end_node.get("id") if value.end_node else None
-        derived = f"{value.type}:{src}>{dst}" if src and dst else None  # not kept on the server
+        derived = edge_id(value.type, src, dst) if src and dst else None  # not kept on the server
         return {
             "id": value.get("id") or derived,
             "type": value.type,

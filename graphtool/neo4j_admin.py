@@ -40,6 +40,7 @@ from graphtool.model import Model
 from graphtool.neo4j_push import (
     EDGE_GROUP_WHERE,
     EDGE_ID_SQL,
+    PROVENANCE,
     PROVENANCE_SQL,
     SOURCE_FILE,
     SOURCE_FILE_COLUMNS,
@@ -60,7 +61,7 @@ IMPORT_TYPES = {
     "int": "long",
     "bool": "boolean",
 }
-PROVENANCE_HEADER = ("source_file_id:long", "source_row:long", "load_batch:long")
+PROVENANCE_HEADER = tuple(f"{name}:long" for name in PROVENANCE)
 #: The SourceFile columns (neo4j_push.SOURCE_FILE_COLUMNS) that are not plain strings, with their type.
 SOURCE_FILE_TYPES = {
     "file_id": "long", "batch_id": "long", "size": "long", "loaded_at": "localdatetime", "rows_read": "long",
